@@ -1,0 +1,35 @@
+namespace Sniffer.Core.Records;
+
+/// <summary>
+/// The anomaly kinds the built-in layers emit. Dissectors add their own with their protocol as prefix
+/// ("http_", "smtp_", "imap_"). Names are stable: reports, filters and tests match on them.
+/// </summary>
+public static class AnomalyKinds
+{
+    // capture
+    public const string TruncatedRecord = "capture_truncated_record";
+    public const string CorruptRecord = "capture_corrupt_record";
+
+    // link and network layers
+    public const string UnknownLinkType = "link_unknown_type";
+    public const string MalformedLink = "link_malformed";
+    public const string MalformedIp = "ip_malformed";
+    public const string FragmentOverlap = "ip_fragment_overlap";
+    public const string FragmentInconsistent = "ip_fragment_inconsistent";
+    public const string FragmentTimeout = "ip_fragment_timeout";
+    public const string FragmentLimit = "ip_fragment_limit";
+    public const string MalformedTcp = "tcp_malformed";
+
+    // transport reassembly
+    public const string TcpOverlapMismatch = "tcp_overlap_mismatch";
+    public const string TcpContentGap = "tcp_content_gap";
+    public const string TcpBufferLimit = "tcp_buffer_limit";
+    public const string TcpFlowLimit = "tcp_flow_limit";
+    public const string TcpMidStream = "tcp_picked_up_mid_stream";
+    public const string TcpDataAfterReset = "tcp_data_after_reset";
+    public const string TcpSnaplenTruncated = "tcp_snaplen_truncated";
+
+    // dissector binding
+    public const string DissectorViolation = "dissector_violation";
+    public const string DissectorDisabled = "dissector_disabled";
+}
