@@ -1,0 +1,212 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Sniffer.Core.Dissection;
+using Sniffer.Dissectors.Http.Records;
+using Sniffer.Dissectors.Http.Semantics;
+
+namespace Sniffer.Dissectors.Http.Bodies;
+
+/// <summary>
+/// Takes a body as it streams in (after transfer decoding), undoes its content codings in bounded steps,
+/// hashes and counts every decoded byte, keeps the first <see cref="DissectorSettings.MaxBodyBytes"/> and
+/// stops decoding when the output looks like a decompression bomb.
+/// </summary>
+internal sealed class HttpBodyCollector : IDisposable
+{
+    private const int DecodeStepBytes = 16 * 1024;
+
+    // The ratio guard only applies past this much output, so a small, very repetitive body still decodes.
+    private const long RatioGuardFloorBytes = 1024 * 1024;
+
+    // Coded bytes the decoder leaves behind accumulate only after the coded stream has ended.
+    private const long MaxUndecodedBytes = 64 * 1024;
+
+    private const int MaxChunkExtensionsKept = 16;
+
+    private readonly HttpBodyFraming _framing;
+    private readonly DissectorSettings _settings;
+    private readonly Action<string, string> _reportAnomaly;
+    private readonly IReadOnlyList<string> _contentEncodings;
+    private readonly string? _mediaType;
+    private readonly string? _boundary;
+    private readonly List<ContentDecoder> _decoders = [];
+    private readonly List<byte[]> _stepBuffers = [];
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly ArrayBufferWriter<byte> _kept = new();
+    private readonly List<string> _chunkExtensions = [];
+
+    private bool _decoding;
+    private long _wireLength;
+    private long _encodedLength;
+    private long _decodedLength;
+    private long _missingBytes;
+    private string? _decodeError;
+    private bool _bomb;
+    private int _chunkCount;
+    private IReadOnlyList<HttpHeader> _trailers = [];
+
+    public HttpBodyCollector(HttpBodyFraming framing, IReadOnlyList<HttpHeader> headers, DissectorSettings settings, Action<string, string> reportAnomaly)
+    {
+        _framing = framing;
+        _settings = settings;
+        _reportAnomaly = reportAnomaly;
+        _contentEncodings = HeaderValues.ListTokens(headers, "Content-Encoding");
+        (_mediaType, _boundary) = HeaderValues.MediaType(headers);
+
+        // Codings are listed in the order they were applied, so they are undone last to first (RFC 9110 §8.4).
+        for (int i = _contentEncodings.Count - 1; i >= 0; i--)
+        {
+            string coding = _contentEncodings[i];
+            if (!ContentDecoder.IsSupported(coding))
+            {
+                _decodeError = $"unsupported content coding '{coding}': body kept coded";
+                reportAnomaly(HttpAnomalyKinds.UnsupportedContentEncoding, _decodeError);
+                DisposeDecoders();
+                _decoders.Clear();
+                break;
+            }
+            if (ContentDecoder.Create(coding) is { } decoder)
+            {
+                _decoders.Add(decoder);
+                _stepBuffers.Add(ArrayPool<byte>.Shared.Rent(DecodeStepBytes));
+            }
+        }
+        _decoding = _decoders.Count > 0;
+    }
+
+    public long DecodedLength => _decodedLength;
+
+    /// <summary>Counts framing bytes (chunk-size lines, CRLFs) that are on the wire but not in the body.</summary>
+    public void AddFramingBytes(long count) => _wireLength += count;
+
+    public void AddChunk(ReadOnlySpan<byte> extensions)
+    {
+        _chunkCount++;
+        if (!extensions.IsEmpty && _chunkExtensions.Count < MaxChunkExtensionsKept) _chunkExtensions.Add(HttpText.Decode(extensions));
+    }
+
+    public void SetTrailers(IReadOnlyList<HttpHeader> trailers) => _trailers = trailers;
+
+    /// <summary>Body bytes after transfer decoding, in order.</summary>
+    public void Write(in ReadOnlySequence<byte> payload)
+    {
+        _wireLength += payload.Length;
+        foreach (ReadOnlyMemory<byte> segment in payload)
+        {
+            _encodedLength += segment.Length;
+            if (_decoding) Decode(0, segment.Span);
+            else if (_decoders.Count == 0) Accept(segment.Span);
+        }
+    }
+
+    /// <summary>Bytes of the body that will never arrive. A coded body cannot be decoded past a hole.</summary>
+    public void AddGap(long length)
+    {
+        _wireLength += length;
+        _encodedLength += length;
+        _missingBytes += length;
+        if (_decoding) StopDecoding("a gap in the coded body");
+    }
+
+    public HttpBody Complete(bool incomplete, long missingBytes = 0)
+    {
+        _missingBytes += missingBytes;
+        bool truncated = _kept.WrittenCount < _decodedLength;
+        byte[] content = _kept.WrittenSpan.ToArray();
+        bool listParts = _boundary is not null && _mediaType?.StartsWith("multipart/", StringComparison.Ordinal) == true && !truncated;
+        return new HttpBody
+        {
+            Framing = _framing,
+            WireLength = _wireLength,
+            EncodedLength = _encodedLength,
+            ContentEncodings = _contentEncodings,
+            DecodedLength = _decodedLength,
+            Sha256 = Convert.ToHexStringLower(_sha256.GetHashAndReset()),
+            Content = content,
+            ContentTruncated = truncated,
+            Incomplete = incomplete || _missingBytes > 0,
+            MissingBytes = _missingBytes,
+            DecodeError = _decodeError,
+            DecompressionBomb = _bomb,
+            MediaType = _mediaType,
+            ChunkCount = _chunkCount,
+            ChunkExtensions = _chunkExtensions,
+            Trailers = _trailers,
+            Parts = listParts ? MultipartLister.ListParts(content, _boundary!) : [],
+        };
+    }
+
+    public void Dispose()
+    {
+        DisposeDecoders();
+        _sha256.Dispose();
+    }
+
+    /// <summary>Pushes into decoder <paramref name="stage"/> and drains it in bounded steps into the next stage.</summary>
+    private void Decode(int stage, ReadOnlySpan<byte> coded)
+    {
+        ContentDecoder decoder = _decoders[stage];
+        Span<byte> step = _stepBuffers[stage];
+        decoder.Push(coded);
+        while (_decoding)
+        {
+            int decoded;
+            try
+            {
+                decoded = decoder.Read(step);
+            }
+            catch (InvalidDataException exception)
+            {
+                string reason = $"corrupt {_contentEncodings[_decoders.Count - 1 - stage]} data ({exception.Message})";
+                _reportAnomaly(HttpAnomalyKinds.ContentDecodingFailed, reason);
+                StopDecoding(reason);
+                return;
+            }
+            if (decoded == 0) break;
+            if (stage + 1 < _decoders.Count) Decode(stage + 1, step[..decoded]);
+            else Accept(step[..decoded]);
+        }
+        if (_decoding && decoder.PendingInput > MaxUndecodedBytes)
+        {
+            string reason = "data after the end of the coded stream";
+            _reportAnomaly(HttpAnomalyKinds.ContentDecodingFailed, reason);
+            StopDecoding(reason);
+        }
+    }
+
+    /// <summary>Counts, hashes and keeps decoded bytes; applies the bomb guard to coded bodies.</summary>
+    private void Accept(ReadOnlySpan<byte> decoded)
+    {
+        _decodedLength += decoded.Length;
+        _sha256.AppendData(decoded);
+        long room = _settings.MaxBodyBytes - _kept.WrittenCount;
+        if (room > 0) _kept.Write(decoded[..(int)Math.Min(room, decoded.Length)]);
+
+        if (!_decoding) return;
+        bool overAbsolute = _decodedLength > _settings.MaxDecompressedBytes;
+        bool overRatio = _decodedLength > RatioGuardFloorBytes && _decodedLength > _encodedLength * _settings.MaxDecompressionRatio;
+        if (overAbsolute || overRatio)
+        {
+            _bomb = true;
+            string reason = overAbsolute
+                ? $"decoded output passed {_settings.MaxDecompressedBytes} bytes"
+                : $"{_decodedLength} bytes decoded from {_encodedLength}: ratio over {_settings.MaxDecompressionRatio}";
+            _reportAnomaly(HttpAnomalyKinds.DecompressionBomb, reason);
+            StopDecoding("decompression bomb guard: " + reason);
+        }
+    }
+
+    private void StopDecoding(string reason)
+    {
+        _decoding = false;
+        _decodeError ??= reason;
+        DisposeDecoders();
+    }
+
+    private void DisposeDecoders()
+    {
+        foreach (ContentDecoder decoder in _decoders) decoder.Dispose();
+        foreach (byte[] buffer in _stepBuffers) ArrayPool<byte>.Shared.Return(buffer);
+        _stepBuffers.Clear();
+    }
+}
