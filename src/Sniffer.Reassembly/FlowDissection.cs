@@ -1,0 +1,352 @@
+using System.Buffers;
+using Sniffer.Core.Dissection;
+using Sniffer.Core.Flows;
+using Sniffer.Core.Records;
+
+namespace Sniffer.Reassembly;
+
+/// <summary>
+/// The dissector side of one flow: picks a dissector (port table, then content probes preferring a match in
+/// both directions, as Zeek's DPD signatures do), pins it, feeds it each direction's unconsumed bytes, and
+/// falls back to counting opaque bytes after a hand-off or repeated violations. Reused from flow to flow.
+/// </summary>
+internal sealed class FlowDissection
+{
+    private enum Mode
+    {
+        /// <summary>Bytes are held until the port table or a probe names the protocol.</summary>
+        Selecting,
+        Dissecting,
+
+        /// <summary>Unknown protocol, handed off or disabled: bytes are only counted by the flow.</summary>
+        Opaque,
+    }
+
+    /// <summary>How one factory's probe judged the bytes seen so far in both directions.</summary>
+    private enum Verdict
+    {
+        Rejected,
+        Undecided,
+        MatchedOneWay,
+        MatchedOneWayAwaitingOther,
+        MatchedBothWays,
+    }
+
+    private const string Source = "dissector";
+
+    private readonly DissectorRegistry _registry;
+    private readonly ReassemblyOptions _options;
+    private readonly StreamBuffer[] _buffers = [new StreamBuffer(), new StreamBuffer()];
+    private readonly bool[] _ended = new bool[2];
+    private readonly StreamEndReason[] _endReasons = new StreamEndReason[2];
+
+    private FlowContext _flow = null!;
+    private IRecordSink _sink = null!;
+    private Mode _mode;
+    private IDissectorFactory? _factory;
+    private IStreamDissector? _dissector;
+    private int _violations;
+    private bool _progressed;
+
+    public FlowDissection(DissectorRegistry registry, ReassemblyOptions options)
+    {
+        _registry = registry;
+        _options = options;
+    }
+
+    /// <summary>True once the bound dissector was switched off after violations.</summary>
+    public bool Disabled { get; private set; }
+
+    public void Start(FlowContext flow, IRecordSink sink)
+    {
+        _flow = flow;
+        _sink = sink;
+        _mode = Mode.Selecting;
+        _factory = null;
+        _dissector = null;
+        _violations = 0;
+        _progressed = false;
+        _ended[0] = _ended[1] = false;
+        Disabled = false;
+        // The user's --map needs no bytes to confirm it: bind now so the dissector also hears of gaps before the first byte.
+        if (_registry.ForServerPort(flow.Key.Server.Port, out bool mappedByUser) is { } mapped && mappedByUser)
+        {
+            Bind(mapped, flow.FirstPacketNs);
+        }
+    }
+
+    /// <summary>Drops the dissector and gives the buffers back to the pool.</summary>
+    public void Release()
+    {
+        _dissector = null;
+        _factory = null;
+        _flow = null!;
+        _sink = null!;
+        foreach (StreamBuffer buffer in _buffers) buffer.Release();
+    }
+
+    public void OnData(Direction direction, ReadOnlySpan<byte> data, long streamOffset, long timestampNs)
+    {
+        if (_mode == Mode.Opaque) return;
+        _buffers[(int)direction].Append(data, streamOffset, timestampNs);
+        if (_mode == Mode.Selecting)
+        {
+            // Waiting for the other direction to confirm a probe must not hold unbounded bytes.
+            Select(force: _buffers[(int)direction].Length > _options.MaxUnconsumedBytes, timestampNs);
+            return;
+        }
+        Feed(direction, timestampNs);
+    }
+
+    public void OnGap(Direction direction, long streamOffset, long length, long timestampNs)
+    {
+        StreamBuffer buffer = _buffers[(int)direction];
+        // Bytes before a gap cannot wait for a better probe: decide with what there is so they can be dissected.
+        if (_mode == Mode.Selecting && buffer.Length > 0) Select(force: true, timestampNs);
+        if (_mode != Mode.Dissecting)
+        {
+            buffer.DiscardAll(streamOffset + length);
+            return;
+        }
+        buffer.DiscardAll(streamOffset + length);
+        DeliverGap(direction, streamOffset, length, timestampNs);
+    }
+
+    public void OnEnd(Direction direction, StreamEndReason reason, long timestampNs)
+    {
+        if (_ended[(int)direction]) return;
+        _ended[(int)direction] = true;
+        _endReasons[(int)direction] = reason;
+        // Binding delivers the ends already seen, so a decision taken here must not deliver this one twice.
+        if (_mode == Mode.Selecting) Select(force: false, timestampNs);
+        else if (_mode == Mode.Dissecting) DeliverEnd(direction, timestampNs);
+    }
+
+    private void DeliverEnd(Direction direction, long timestampNs)
+    {
+        try
+        {
+            _dissector!.OnEnd(direction, _endReasons[(int)direction], timestampNs);
+        }
+        catch (Exception exception)
+        {
+            Interpret(Threw(exception, timestampNs), timestampNs);
+        }
+    }
+
+    private void Select(bool force, long timestampNs)
+    {
+        IDissectorFactory? portCandidate = _registry.ForServerPort(_flow.Key.Server.Port, out bool mappedByUser);
+        if (portCandidate is not null)
+        {
+            if (mappedByUser)
+            {
+                Bind(portCandidate, timestampNs);
+                return;
+            }
+            // A port binding needs only one direction to confirm it; nothing contradicting it is enough once time is up.
+            switch (Judge(portCandidate, force))
+            {
+                case Verdict.MatchedBothWays or Verdict.MatchedOneWay or Verdict.MatchedOneWayAwaitingOther:
+                    Bind(portCandidate, timestampNs);
+                    return;
+                case Verdict.Undecided:
+                    if (force || BothDirectionsExhausted()) Bind(portCandidate, timestampNs);
+                    return;
+            }
+        }
+
+        IDissectorFactory? oneWay = null;
+        bool worthWaiting = false;
+        foreach (IDissectorFactory factory in _registry.Factories)
+        {
+            if (ReferenceEquals(factory, portCandidate)) continue;
+            switch (Judge(factory, force))
+            {
+                case Verdict.MatchedBothWays:
+                    Bind(factory, timestampNs);
+                    return;
+                case Verdict.MatchedOneWay:
+                    oneWay ??= factory;
+                    break;
+                case Verdict.MatchedOneWayAwaitingOther:
+                    oneWay ??= factory;
+                    worthWaiting = true;
+                    break;
+                case Verdict.Undecided:
+                    worthWaiting = true;
+                    break;
+            }
+        }
+        if (worthWaiting && !force) return;
+        if (oneWay is not null) Bind(oneWay, timestampNs);
+        else GoOpaque();
+    }
+
+    private Verdict Judge(IDissectorFactory factory, bool force)
+    {
+        int matches = 0;
+        bool awaiting = false;
+        for (int direction = 0; direction < 2; direction++)
+        {
+            StreamBuffer buffer = _buffers[direction];
+            bool exhausted = force || _ended[direction] || buffer.Length >= _options.ProbeBytes;
+            if (buffer.Length == 0)
+            {
+                awaiting |= !exhausted;
+                continue;
+            }
+            ReadOnlySpan<byte> firstBytes = buffer.Unconsumed[..Math.Min(buffer.Length, _options.ProbeBytes)];
+            ProbeResult result;
+            try
+            {
+                result = factory.Probe((Direction)direction, firstBytes);
+            }
+            catch (Exception exception)
+            {
+                EmitAnomaly(AnomalyKinds.DissectorViolation, $"{factory.Name} probe threw {exception.GetType().Name}: {exception.Message}", buffer.FirstByteTimeNs);
+                return Verdict.Rejected;
+            }
+            switch (result)
+            {
+                case ProbeResult.Match:
+                    matches++;
+                    break;
+                case ProbeResult.NoMatch:
+                    return Verdict.Rejected;
+                case ProbeResult.NeedMoreData when exhausted:
+                    return Verdict.Rejected;
+                default:
+                    awaiting = true;
+                    break;
+            }
+        }
+        return (matches, awaiting) switch
+        {
+            (2, _) => Verdict.MatchedBothWays,
+            (1, true) => Verdict.MatchedOneWayAwaitingOther,
+            (1, false) => Verdict.MatchedOneWay,
+            (_, true) => Verdict.Undecided,
+            _ => Verdict.Rejected,
+        };
+    }
+
+    private bool BothDirectionsExhausted() =>
+        (_ended[0] || _buffers[0].Length >= _options.ProbeBytes) && (_ended[1] || _buffers[1].Length >= _options.ProbeBytes);
+
+    private void Bind(IDissectorFactory factory, long timestampNs)
+    {
+        _flow.Protocol = factory.Name;
+        _factory = factory;
+        try
+        {
+            _dissector = factory.Create(_flow, _sink, _options.Dissector);
+        }
+        catch (Exception exception)
+        {
+            EmitAnomaly(AnomalyKinds.DissectorDisabled, $"{factory.Name} could not be created: {exception.GetType().Name}: {exception.Message}", timestampNs);
+            Disabled = true;
+            GoOpaque();
+            return;
+        }
+        _mode = Mode.Dissecting;
+        // Bytes waited for the decision in both directions; offer them in the order they were captured.
+        Direction first = _buffers[1].FirstByteTimeNs < _buffers[0].FirstByteTimeNs ? Direction.ServerToClient : Direction.ClientToServer;
+        Feed(first, timestampNs);
+        Feed(first.Reverse(), timestampNs);
+        if (_mode == Mode.Dissecting && _ended[(int)first]) DeliverEnd(first, timestampNs);
+        if (_mode == Mode.Dissecting && _ended[(int)first.Reverse()]) DeliverEnd(first.Reverse(), timestampNs);
+    }
+
+    private void Feed(Direction direction, long timestampNs)
+    {
+        StreamBuffer buffer = _buffers[(int)direction];
+        if (_mode != Mode.Dissecting || buffer.Length == 0) return;
+
+        var reader = new SequenceReader<byte>(buffer.UnconsumedSequence);
+        DissectStatus status;
+        try
+        {
+            status = _dissector!.OnData(direction, ref reader, buffer);
+        }
+        catch (Exception exception)
+        {
+            status = Threw(exception, timestampNs);
+        }
+        buffer.Consume(reader.Consumed);
+        Interpret(status, timestampNs);
+
+        if (_mode == Mode.Dissecting && buffer.Length > _options.MaxUnconsumedBytes)
+        {
+            // The dissector holds more than any element it should accept: drop the bytes as a gap so memory stays bounded.
+            long offset = buffer.StartOffset, length = buffer.Length;
+            EmitAnomaly(AnomalyKinds.DissectorViolation,
+                $"{_factory!.Name} left {length} bytes unconsumed in {direction.Label()} (limit {_options.MaxUnconsumedBytes}); dropped as a gap",
+                timestampNs);
+            buffer.DiscardAll(offset + length);
+            _violations++;
+            if (ShouldDisable()) Disable(timestampNs);
+            else DeliverGap(direction, offset, length, timestampNs);
+        }
+    }
+
+    private void DeliverGap(Direction direction, long streamOffset, long length, long timestampNs)
+    {
+        DissectStatus status;
+        try
+        {
+            status = _dissector!.OnGap(direction, streamOffset, length, timestampNs);
+        }
+        catch (Exception exception)
+        {
+            status = Threw(exception, timestampNs);
+        }
+        Interpret(status, timestampNs);
+    }
+
+    // A dissector (possibly a third-party plug-in) that throws has violated its contract; the flow goes on without it.
+    private DissectStatus Threw(Exception exception, long timestampNs)
+    {
+        EmitAnomaly(AnomalyKinds.DissectorViolation, $"{_factory!.Name} threw {exception.GetType().Name}: {exception.Message}", timestampNs);
+        return DissectStatus.Violation;
+    }
+
+    private void Interpret(DissectStatus status, long timestampNs)
+    {
+        switch (status)
+        {
+            case DissectStatus.Progress:
+                _progressed = true;
+                break;
+            case DissectStatus.Violation:
+                _violations++;
+                if (ShouldDisable()) Disable(timestampNs);
+                break;
+            case DissectStatus.HandOff:
+                GoOpaque();
+                break;
+        }
+    }
+
+    // One violation before any progress means the protocol guess was wrong (Zeek's DPD disables on the first one).
+    private bool ShouldDisable() => !_progressed || _violations >= _options.MaxViolations;
+
+    private void Disable(long timestampNs)
+    {
+        EmitAnomaly(AnomalyKinds.DissectorDisabled,
+            $"{_factory!.Name} disabled after {_violations} violation(s){(_progressed ? "" : " before any progress")}; rest of flow counted only",
+            timestampNs);
+        Disabled = true;
+        GoOpaque();
+    }
+
+    private void GoOpaque()
+    {
+        _mode = Mode.Opaque;
+        _dissector = null;
+        foreach (StreamBuffer buffer in _buffers) buffer.DiscardAll(0);
+    }
+
+    private void EmitAnomaly(string kind, string detail, long timestampNs) =>
+        _sink.Emit(new Anomaly { FlowId = _flow.FlowId, TimeNs = timestampNs, Kind = kind, Source = Source, Detail = detail });
+}

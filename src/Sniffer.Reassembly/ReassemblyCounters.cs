@@ -1,0 +1,60 @@
+namespace Sniffer.Reassembly;
+
+/// <summary>Running totals of one <see cref="TcpReassembler"/>; read them between calls, never concurrently.</summary>
+public sealed class ReassemblyCounters
+{
+    internal long flowsSeen;
+    internal long flowsClosed;
+    internal long segments;
+    internal long bytesDelivered;
+    internal long gaps;
+    internal long gapBytes;
+    internal long overlaps;
+    internal long overlapMismatches;
+    internal long retransmissions;
+    internal long bufferedBytes;
+    internal long peakBufferedBytes;
+    internal long bufferLimitReleases;
+    internal long flowsEvicted;
+
+    public long FlowsSeen => flowsSeen;
+
+    /// <summary>Flows currently in the table, closed ones still lingering included.</summary>
+    public long FlowsActive { get; internal set; }
+
+    /// <summary>Flows whose record was emitted.</summary>
+    public long FlowsClosed => flowsClosed;
+
+    public long Segments => segments;
+
+    /// <summary>In-order payload bytes handed to the dissector layer.</summary>
+    public long BytesDelivered => bytesDelivered;
+
+    public long Gaps => gaps;
+    public long GapBytes => gapBytes;
+
+    /// <summary>Segments that overlapped bytes already buffered out of order.</summary>
+    public long Overlaps => overlaps;
+
+    /// <summary>Overlaps whose bytes differed from what was buffered first.</summary>
+    public long OverlapMismatches => overlapMismatches;
+
+    public long Retransmissions => retransmissions;
+
+    /// <summary>Out-of-order bytes held right now.</summary>
+    public long BufferedBytes => bufferedBytes;
+
+    public long PeakBufferedBytes => peakBufferedBytes;
+
+    /// <summary>Holes given up because a flow or the whole table reached its buffer cap.</summary>
+    public long BufferLimitReleases => bufferLimitReleases;
+
+    /// <summary>Flows ended early because the table reached <see cref="ReassemblyOptions.MaxFlows"/>.</summary>
+    public long FlowsEvicted => flowsEvicted;
+
+    internal void AddBuffered(long delta)
+    {
+        bufferedBytes += delta;
+        if (bufferedBytes > peakBufferedBytes) peakBufferedBytes = bufferedBytes;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Buffers;
+using Sniffer.Core.Dissection;
+
+namespace Sniffer.Reassembly;
+
+/// <summary>
+/// The bytes of one direction a dissector has been offered but not consumed, in one pooled contiguous
+/// array, with the capture time of every packet they came from. It is the <see cref="IStreamClock"/> handed
+/// to <see cref="IStreamDissector.OnData"/>: relative offsets count from the first unconsumed byte.
+/// </summary>
+internal sealed class StreamBuffer : IStreamClock
+{
+    private const int InitialCapacity = 4096;
+
+    private byte[] _bytes = [];
+    private int _start;
+    private int _end;
+    private long _startOffset;
+
+    // One mark per packet boundary: the stream offset where a packet's bytes begin and that packet's capture time.
+    private TimeMark[] _marks = [];
+    private int _firstMark;
+    private int _markCount;
+
+    public int Length => _end - _start;
+
+    /// <summary>Stream offset of the first unconsumed byte.</summary>
+    public long StartOffset => _startOffset;
+
+    public ReadOnlySpan<byte> Unconsumed => _bytes.AsSpan(_start, Length);
+
+    public ReadOnlySequence<byte> UnconsumedSequence => new(_bytes, _start, Length);
+
+    /// <summary>Capture time of the first unconsumed byte; <see cref="long.MaxValue"/> when empty.</summary>
+    public long FirstByteTimeNs => Length == 0 ? long.MaxValue : _marks[_firstMark].TimestampNs;
+
+    /// <summary>Appends bytes that start at <paramref name="streamOffset"/>, which follows the held bytes unless the buffer is empty.</summary>
+    public void Append(ReadOnlySpan<byte> data, long streamOffset, long timestampNs)
+    {
+        if (data.IsEmpty) return;
+        if (Length == 0) Restart(streamOffset);
+        EnsureRoom(data.Length);
+        data.CopyTo(_bytes.AsSpan(_end));
+        AddMark(_startOffset + Length, timestampNs);
+        _end += data.Length;
+    }
+
+    public void Consume(long count)
+    {
+        _start += (int)count;
+        _startOffset += count;
+        while (_markCount - _firstMark > 1 && _marks[_firstMark + 1].Offset <= _startOffset) _firstMark++;
+        if (Length == 0) Restart(_startOffset);
+    }
+
+    /// <summary>Drops every held byte; the next byte appended will be at <paramref name="nextOffset"/>.</summary>
+    public void DiscardAll(long nextOffset) => Restart(nextOffset);
+
+    /// <summary>Returns the arrays to the pool; the buffer stays usable and rents again on demand.</summary>
+    public void Release()
+    {
+        if (_bytes.Length > 0) ArrayPool<byte>.Shared.Return(_bytes);
+        if (_marks.Length > 0) ArrayPool<TimeMark>.Shared.Return(_marks);
+        _bytes = [];
+        _marks = [];
+        Restart(0);
+    }
+
+    public long TimeAt(long relativeOffset)
+    {
+        if (_markCount == _firstMark) return 0;
+        long offset = _startOffset + relativeOffset;
+        int low = _firstMark, high = _markCount - 1;
+        // Last mark at or before the offset: the packet that carried this byte.
+        while (low < high)
+        {
+            int middle = (low + high + 1) >>> 1;
+            if (_marks[middle].Offset <= offset) low = middle;
+            else high = middle - 1;
+        }
+        return _marks[low].TimestampNs;
+    }
+
+    public long StreamOffsetOf(long relativeOffset) => _startOffset + relativeOffset;
+
+    private void Restart(long streamOffset)
+    {
+        _start = 0;
+        _end = 0;
+        _startOffset = streamOffset;
+        _firstMark = 0;
+        _markCount = 0;
+    }
+
+    private void AddMark(long offset, long timestampNs)
+    {
+        if (_markCount > _firstMark && _marks[_markCount - 1].TimestampNs == timestampNs) return;
+        if (_markCount == _marks.Length)
+        {
+            int live = _markCount - _firstMark;
+            TimeMark[] target = live * 2 <= _marks.Length && _marks.Length > 0
+                ? _marks
+                : ArrayPool<TimeMark>.Shared.Rent(Math.Max(16, live * 2));
+            Array.Copy(_marks, _firstMark, target, 0, live);
+            if (!ReferenceEquals(target, _marks) && _marks.Length > 0) ArrayPool<TimeMark>.Shared.Return(_marks);
+            _marks = target;
+            _firstMark = 0;
+            _markCount = live;
+        }
+        _marks[_markCount++] = new TimeMark(offset, timestampNs);
+    }
+
+    private void EnsureRoom(int count)
+    {
+        if (_end + count <= _bytes.Length) return;
+        int length = Length;
+        if (length + count <= _bytes.Length)
+        {
+            // Enough room once the consumed prefix is dropped.
+            Buffer.BlockCopy(_bytes, _start, _bytes, 0, length);
+        }
+        else
+        {
+            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(InitialCapacity, Math.Max(_bytes.Length * 2, length + count)));
+            Buffer.BlockCopy(_bytes, _start, larger, 0, length);
+            if (_bytes.Length > 0) ArrayPool<byte>.Shared.Return(_bytes);
+            _bytes = larger;
+        }
+        _start = 0;
+        _end = length;
+    }
+
+    private readonly record struct TimeMark(long Offset, long TimestampNs);
+}

@@ -1,0 +1,326 @@
+using System.Buffers;
+using Sniffer.Core.Flows;
+
+namespace Sniffer.Reassembly;
+
+/// <summary>Why bytes of a stream will never be delivered.</summary>
+internal enum GapCause
+{
+    /// <summary>The receiver acknowledged bytes the capture never saw (Zeek's "ack above hole").</summary>
+    NotCaptured,
+
+    /// <summary>The snaplen cut the payload off (<c>TcpSegment.MissingPayloadBytes</c>).</summary>
+    Truncated,
+
+    /// <summary>The flow or the whole table reached its out-of-order buffer cap.</summary>
+    BufferLimit,
+
+    /// <summary>The flow ended with the hole still open.</summary>
+    StreamEnd,
+}
+
+/// <summary>What a <see cref="TcpHalfStream"/> releases, strictly in stream order.</summary>
+internal interface IHalfStreamReceiver
+{
+    void OnInOrderData(Direction direction, ReadOnlySpan<byte> data, long streamOffset, long timestampNs);
+
+    void OnGap(Direction direction, long streamOffset, long length, GapCause cause, long timestampNs);
+
+    /// <summary>Every byte before the FIN has been delivered or reported as a gap.</summary>
+    void OnFin(Direction direction, long timestampNs);
+
+    void OnOverlapMismatch(Direction direction, long streamOffset, long length, long timestampNs);
+}
+
+/// <summary>
+/// The receive side of one direction of a TCP connection: turns segments into an in-order byte stream,
+/// buffering what arrives early and reporting what is lost for good as gaps of exact length.
+/// <para>
+/// Sequence numbers are compared modulo 2^32 against the next expected one (RFC 9293 §3.4), so streams
+/// wrap around transparently; the stream offsets handed out are 64-bit and start at 0 after the SYN.
+/// Out-of-order bytes are kept as non-overlapping pieces sorted by offset. An overlap keeps the bytes
+/// that arrived first, as Linux and Windows receivers do, and reports a mismatch when the copies differ.
+/// </para>
+/// </summary>
+internal sealed class TcpHalfStream
+{
+    private readonly Direction _direction;
+    private readonly IHalfStreamReceiver _receiver;
+    private readonly ReassemblyCounters _counters;
+    private readonly List<PendingPiece> _pending = new();
+
+    private uint _nextSeq;
+    private long _nextOffset;
+    private long _finOffset = NoFin;
+    private bool _finDelivered;
+
+    private const long NoFin = -1;
+
+    public TcpHalfStream(Direction direction, IHalfStreamReceiver receiver, ReassemblyCounters counters)
+    {
+        _direction = direction;
+        _receiver = receiver;
+        _counters = counters;
+    }
+
+    public bool IsSynchronized { get; private set; }
+
+    /// <summary>Out-of-order bytes held for this direction.</summary>
+    public long BufferedBytes { get; private set; }
+
+    /// <summary>Stream offset of the next byte to deliver.</summary>
+    public long NextOffset => _nextOffset;
+
+    /// <summary>Starts the stream: <paramref name="nextSeq"/> is the sequence number of stream offset 0.</summary>
+    public void Synchronize(uint nextSeq)
+    {
+        _nextSeq = nextSeq;
+        _nextOffset = 0;
+        IsSynchronized = true;
+    }
+
+    /// <summary>
+    /// Takes one segment's payload (the SYN's sequence number already skipped) and delivers whatever became
+    /// contiguous. Returns true when the segment carried only bytes seen before: a retransmission.
+    /// </summary>
+    public bool Accept(uint seq, ReadOnlySpan<byte> payload, int missingBytes, bool fin, long timestampNs)
+    {
+        long start = OffsetOf(seq);
+        long end = start + payload.Length + missingBytes;
+        if (fin && _finOffset == NoFin) _finOffset = end;
+        // Bytes past the FIN cannot be part of the stream (RFC 9293 §3.10.7.4): keep the first FIN, drop the rest.
+        if (_finOffset != NoFin && end > _finOffset) end = Math.Max(start, _finOffset);
+
+        if (end <= _nextOffset)
+        {
+            TryDeliverFin(timestampNs);
+            return end > start && !IsKeepAlive(start, end);
+        }
+        if (end <= start)
+        {
+            // Nothing in sequence space left to place: a bare FIN or ACK ahead of a hole, or bytes past the FIN.
+            TryDeliverFin(timestampNs);
+            return false;
+        }
+
+        if (start < _nextOffset)
+        {
+            int skip = (int)(_nextOffset - start);
+            if (skip >= payload.Length)
+            {
+                missingBytes -= skip - payload.Length;
+                payload = default;
+            }
+            else payload = payload[skip..];
+            start = _nextOffset;
+        }
+        int capturedLength = (int)Math.Min(payload.Length, end - start);
+        payload = payload[..capturedLength];
+
+        if (_pending.Count == 0 && start == _nextOffset)
+        {
+            // The common case: in order with nothing buffered, delivered straight from the caller's span.
+            if (!payload.IsEmpty) Deliver(payload, timestampNs);
+            if (end > _nextOffset) ReportGap(end - _nextOffset, GapCause.Truncated, timestampNs);
+            TryDeliverFin(timestampNs);
+            return false;
+        }
+
+        long added = Insert(start, end, payload, timestampNs);
+        Drain(timestampNs);
+        return added == 0;
+    }
+
+    /// <summary>
+    /// The peer acknowledged everything before <paramref name="ack"/>: whatever of it was not captured is lost
+    /// for good, so it becomes a gap and the bytes buffered behind it are delivered.
+    /// </summary>
+    public void AcknowledgedUpTo(uint ack, long timestampNs)
+    {
+        if (!IsSynchronized) return;
+        long limit = OffsetOf(ack);
+        // The FIN occupies one sequence number (RFC 9293 §3.4) that is not a byte of the stream.
+        if (_finOffset != NoFin) limit = Math.Min(limit, _finOffset);
+        ReleaseHolesUpTo(limit, GapCause.NotCaptured, timestampNs);
+    }
+
+    /// <summary>Gives up the first hole so the oldest buffered bytes can be delivered. Returns the bytes released from the buffer.</summary>
+    public long ReleaseOldestHole(long timestampNs)
+    {
+        if (_pending.Count == 0) return 0;
+        long before = BufferedBytes;
+        ReleaseHolesUpTo(_pending[0].Offset, GapCause.BufferLimit, timestampNs);
+        return before - BufferedBytes;
+    }
+
+    /// <summary>
+    /// Gives up every hole: the buffered bytes are delivered with gaps between them, and the bytes before a FIN
+    /// that never came become a gap too. Used when the flow ends and when the whole table is over its memory cap.
+    /// </summary>
+    public void ReleaseAllHoles(GapCause cause, long timestampNs)
+    {
+        long limit = _finOffset != NoFin ? _finOffset : _pending.Count > 0 ? _pending[^1].End : _nextOffset;
+        ReleaseHolesUpTo(limit, cause, timestampNs);
+    }
+
+    /// <summary>Returns the buffered pieces to the pool and forgets the stream.</summary>
+    public void Reset()
+    {
+        foreach (PendingPiece piece in _pending)
+        {
+            if (piece.Data is not null) ArrayPool<byte>.Shared.Return(piece.Data);
+        }
+        _pending.Clear();
+        _counters.AddBuffered(-BufferedBytes);
+        BufferedBytes = 0;
+        _nextSeq = 0;
+        _nextOffset = 0;
+        _finOffset = NoFin;
+        _finDelivered = false;
+        IsSynchronized = false;
+    }
+
+    // Valid within 2^31 of the next expected byte, which the receive window always is (RFC 7323 §2.3 caps it at 2^30).
+    private long OffsetOf(uint seq) => _nextOffset + (int)(seq - _nextSeq);
+
+    // RFC 9293 §3.8.4: a keep-alive carries SEG.SEQ = SND.NXT - 1 and zero or one byte of garbage.
+    private bool IsKeepAlive(long start, long end) => start == _nextOffset - 1 && end - start <= 1;
+
+    private void ReleaseHolesUpTo(long limit, GapCause cause, long timestampNs)
+    {
+        while (_nextOffset < limit)
+        {
+            long holeEnd = _pending.Count > 0 ? Math.Min(_pending[0].Offset, limit) : limit;
+            if (holeEnd > _nextOffset) ReportGap(holeEnd - _nextOffset, cause, timestampNs);
+            Drain(timestampNs);
+        }
+        TryDeliverFin(timestampNs);
+    }
+
+    /// <summary>Buffers the parts of [start, end) not already buffered; compares the parts that are. Returns the bytes added.</summary>
+    private long Insert(long start, long end, ReadOnlySpan<byte> payload, long timestampNs)
+    {
+        long capturedEnd = start + payload.Length;
+        int index = FirstPieceEndingAfter(start);
+        long cursor = start;
+        long added = 0;
+        while (cursor < end)
+        {
+            if (index == _pending.Count || _pending[index].Offset >= end)
+            {
+                added += AddPieces(ref index, cursor, end, start, capturedEnd, payload, timestampNs);
+                break;
+            }
+            PendingPiece existing = _pending[index];
+            if (existing.Offset > cursor)
+            {
+                added += AddPieces(ref index, cursor, existing.Offset, start, capturedEnd, payload, timestampNs);
+            }
+            long overlapStart = Math.Max(cursor, existing.Offset);
+            long overlapEnd = Math.Min(end, existing.End);
+            CompareOverlap(existing, overlapStart, Math.Min(overlapEnd, capturedEnd), start, payload, timestampNs);
+            cursor = overlapEnd;
+            index++;
+        }
+        return added;
+    }
+
+    // Splits [from, to) where the captured payload ends: what follows was cut by the snaplen and is buffered as a hole marker.
+    private long AddPieces(ref int index, long from, long to, long payloadStart, long capturedEnd, ReadOnlySpan<byte> payload, long timestampNs)
+    {
+        long length = to - from;
+        long dataLength = 0;
+        if (from < capturedEnd)
+        {
+            long dataEnd = Math.Min(to, capturedEnd);
+            ReadOnlySpan<byte> bytes = payload.Slice((int)(from - payloadStart), (int)(dataEnd - from));
+            byte[] copy = ArrayPool<byte>.Shared.Rent(bytes.Length);
+            bytes.CopyTo(copy);
+            _pending.Insert(index++, new PendingPiece(from, bytes.Length, copy, timestampNs));
+            dataLength = bytes.Length;
+            from = dataEnd;
+        }
+        if (from < to) _pending.Insert(index++, new PendingPiece(from, (int)(to - from), null, timestampNs));
+        // Only captured bytes take memory; hole markers count towards no cap.
+        BufferedBytes += dataLength;
+        _counters.AddBuffered(dataLength);
+        return length;
+    }
+
+    private void CompareOverlap(in PendingPiece existing, long from, long to, long payloadStart, ReadOnlySpan<byte> payload, long timestampNs)
+    {
+        _counters.overlaps++;
+        if (existing.Data is null || to <= from) return;
+        ReadOnlySpan<byte> kept = existing.Data.AsSpan((int)(from - existing.Offset), (int)(to - from));
+        ReadOnlySpan<byte> offered = payload.Slice((int)(from - payloadStart), (int)(to - from));
+        if (kept.SequenceEqual(offered)) return;
+        _counters.overlapMismatches++;
+        _receiver.OnOverlapMismatch(_direction, from, to - from, timestampNs);
+    }
+
+    private int FirstPieceEndingAfter(long offset)
+    {
+        int low = 0, high = _pending.Count;
+        while (low < high)
+        {
+            int middle = (low + high) >>> 1;
+            if (_pending[middle].End <= offset) low = middle + 1;
+            else high = middle;
+        }
+        return low;
+    }
+
+    /// <summary>Delivers the buffered pieces that start exactly at the next expected byte.</summary>
+    private void Drain(long timestampNs)
+    {
+        int taken = 0;
+        while (taken < _pending.Count && _pending[taken].Offset == _nextOffset)
+        {
+            PendingPiece piece = _pending[taken++];
+            if (piece.Data is null)
+            {
+                ReportGap(piece.Length, GapCause.Truncated, piece.TimestampNs);
+                continue;
+            }
+            Deliver(piece.Data.AsSpan(0, piece.Length), piece.TimestampNs);
+            BufferedBytes -= piece.Length;
+            _counters.AddBuffered(-piece.Length);
+            ArrayPool<byte>.Shared.Return(piece.Data);
+        }
+        _pending.RemoveRange(0, taken);
+        TryDeliverFin(timestampNs);
+    }
+
+    private void Deliver(ReadOnlySpan<byte> data, long timestampNs)
+    {
+        long offset = _nextOffset;
+        Advance(data.Length);
+        _receiver.OnInOrderData(_direction, data, offset, timestampNs);
+    }
+
+    private void ReportGap(long length, GapCause cause, long timestampNs)
+    {
+        long offset = _nextOffset;
+        Advance(length);
+        _receiver.OnGap(_direction, offset, length, cause, timestampNs);
+    }
+
+    private void Advance(long length)
+    {
+        _nextOffset += length;
+        _nextSeq = unchecked(_nextSeq + (uint)length);
+    }
+
+    private void TryDeliverFin(long timestampNs)
+    {
+        if (_finDelivered || _finOffset == NoFin || _nextOffset < _finOffset) return;
+        _finDelivered = true;
+        _receiver.OnFin(_direction, timestampNs);
+    }
+
+    /// <summary>Bytes [Offset, Offset + Length) of the stream; <see cref="Data"/> is null for bytes the snaplen cut off.</summary>
+    private readonly record struct PendingPiece(long Offset, int Length, byte[]? Data, long TimestampNs)
+    {
+        public long End => Offset + Length;
+    }
+}
