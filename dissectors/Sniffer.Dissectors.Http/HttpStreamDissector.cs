@@ -187,14 +187,14 @@ public sealed class HttpStreamDissector : IStreamDissector
                     }
 
                     var head = new MessageHead();
-                    var handler = new HeadHandler(head);
+                    var handler = new HeadHandler(head, half.Leniencies);
                     if (!HttpMessageParser.TrySkipEmptyLines(ref reader, ref handler) || reader.End) return DissectStatus.NeedMoreData;
                     long lineStart = reader.Consumed;
                     bool parsed = isRequest
                         ? HttpMessageParser.TryParseRequestLine(ref reader, ref handler, _limits)
                         : HttpMessageParser.TryParseStatusLine(ref reader, ref handler, _limits);
-                    half.Head = head; // keeps leniencies of a partial line for reporting
                     if (!parsed) return DissectStatus.NeedMoreData;
+                    half.Head = head;
 
                     head.StartNs = clock.TimeAt(lineStart);
                     head.HeaderBytes = reader.Consumed - lineStart;
@@ -210,7 +210,7 @@ public sealed class HttpStreamDissector : IStreamDissector
                 case HalfState.Headers:
                 {
                     MessageHead head = half.Head!;
-                    var handler = new HeadHandler(head);
+                    var handler = new HeadHandler(head, half.Leniencies);
                     long before = reader.Consumed;
                     if (!HttpMessageParser.TryParseHeaders(ref reader, ref handler, _limits)) return DissectStatus.NeedMoreData;
                     head.HeaderBytes += reader.Consumed - before;
@@ -233,7 +233,7 @@ public sealed class HttpStreamDissector : IStreamDissector
 
                 case HalfState.ChunkHeader:
                 {
-                    var handler = new HeadHandler(half.Head!);
+                    var handler = new HeadHandler(half.Head!, half.Leniencies);
                     long before = reader.Consumed;
                     if (!HttpMessageParser.TryParseChunkHeader(ref reader, ref handler, _limits, out long chunkSize, out ReadOnlySpan<byte> extensions))
                     {
@@ -249,7 +249,7 @@ public sealed class HttpStreamDissector : IStreamDissector
 
                 case HalfState.ChunkDataEnd:
                 {
-                    var handler = new HeadHandler(half.Head!);
+                    var handler = new HeadHandler(half.Head!, half.Leniencies);
                     long before = reader.Consumed;
                     if (!HttpMessageParser.TryParseChunkDataEnd(ref reader, ref handler)) return DissectStatus.NeedMoreData;
                     half.Body!.AddFramingBytes(reader.Consumed - before);
@@ -259,7 +259,7 @@ public sealed class HttpStreamDissector : IStreamDissector
 
                 case HalfState.Trailers:
                 {
-                    var handler = new HeadHandler(half.Head!, trailers: true);
+                    var handler = new HeadHandler(half.Head!, half.Leniencies, trailers: true);
                     long before = reader.Consumed;
                     if (!HttpMessageParser.TryParseHeaders(ref reader, ref handler, _limits)) return DissectStatus.NeedMoreData;
                     half.Body!.AddFramingBytes(reader.Consumed - before);
@@ -587,14 +587,16 @@ public sealed class HttpStreamDissector : IStreamDissector
             $"{half.Direction.Label()} Content-Length {contentLength} ignored for Transfer-Encoding {SafeText.Escape(HeaderValues.First(half.Head!.Headers, "Transfer-Encoding") ?? "")}");
     }
 
+    /// <summary>One anomaly per kind of leniency per flow: enough to flag a peer's habits without flooding.</summary>
     private void ReportLeniencies(HalfStream half)
     {
-        if (half.Head is not { } head) return;
-        HttpLeniency fresh = head.Leniencies & ~_reportedLeniencies;
-        head.Leniencies = HttpLeniency.None;
-        if (fresh == HttpLeniency.None) return;
+        HttpLeniency fresh = half.Leniencies.Unreported & ~_reportedLeniencies;
+        half.Leniencies.Unreported = HttpLeniency.None;
         _reportedLeniencies |= fresh;
-        Report(HttpAnomalyKinds.LenientSyntax, $"{half.Direction.Label()} {fresh}");
+        foreach (HttpLeniency leniency in Enum.GetValues<HttpLeniency>())
+        {
+            if (leniency != HttpLeniency.None && fresh.HasFlag(leniency)) Report(HttpAnomalyKinds.LenientSyntax, $"{half.Direction.Label()} {leniency}");
+        }
     }
 
     private void Report(string kind, string detail) =>
@@ -644,6 +646,8 @@ public sealed class HttpStreamDissector : IStreamDissector
         public bool Ended { get; set; }
 
         public bool ResyncAtLineStart { get; set; }
+
+        public LeniencyLog Leniencies { get; } = new();
 
         public long ResyncSkipped { get; set; }
     }

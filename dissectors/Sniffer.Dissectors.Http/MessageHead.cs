@@ -22,9 +22,6 @@ internal sealed class MessageHead
 
     public List<HttpHeader> Trailers { get; } = [];
 
-    /// <summary>Leniencies seen since the dissector last reported them.</summary>
-    public HttpLeniency Leniencies { get; set; }
-
     public long HeaderBytes { get; set; }
 
     public long? StartNs { get; set; }
@@ -32,8 +29,14 @@ internal sealed class MessageHead
     public static MessageHead Http09Response() => new() { Version = HttpProtocolVersion.Http09 };
 }
 
+/// <summary>Leniencies seen in one direction since the dissector last reported them.</summary>
+internal sealed class LeniencyLog
+{
+    public HttpLeniency Unreported { get; set; }
+}
+
 /// <summary>The parsers' callback target: a struct over the head being filled, so the generic calls are devirtualised.</summary>
-internal readonly struct HeadHandler(MessageHead head, bool trailers = false) : IHttpRequestLineHandler, IHttpStatusLineHandler, IHttpHeadersHandler
+internal readonly struct HeadHandler(MessageHead head, LeniencyLog leniencies, bool trailers = false) : IHttpRequestLineHandler, IHttpStatusLineHandler, IHttpHeadersHandler
 {
     public void OnRequestLine(ReadOnlySpan<byte> method, ReadOnlySpan<byte> target, HttpProtocolVersion version)
     {
@@ -52,5 +55,5 @@ internal readonly struct HeadHandler(MessageHead head, bool trailers = false) : 
     public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) =>
         (trailers ? head.Trailers : head.Headers).Add(new HttpHeader(HttpText.Decode(name), HttpText.Decode(value)));
 
-    public void OnLeniency(HttpLeniency leniency) => head.Leniencies |= leniency;
+    public void OnLeniency(HttpLeniency leniency) => leniencies.Unreported |= leniency;
 }
