@@ -43,7 +43,8 @@ public sealed class TcpReassembler
     {
         Counters.segments++;
         long now = segment.TimestampNs;
-        if (_lastSweepNs is not { } lastSweep || now - lastSweep >= _options.SweepIntervalNs)
+        // Also sweep when time runs backwards (merged or corrupt captures), or sweeping would stop until it catches up.
+        if (_lastSweepNs is not { } lastSweep || now - lastSweep >= _options.SweepIntervalNs || now < lastSweep)
         {
             ExpireIdle(now);
         }
