@@ -83,6 +83,8 @@ public sealed class HttpStreamDissector : IStreamDissector
         catch (HttpViolationException violation)
         {
             Report(HttpAnomalyKinds.For(violation.Violation), $"{direction.Label()} {violation.Detail}");
+            // Keep what was received of a body the violation interrupted (a bad chunk size, say).
+            if (half.Body is not null) FinishMessage(half, half.LastByteNs ?? _nowNs, complete: false);
             half.State = HalfState.Violated;
             return DissectStatus.Violation;
         }
@@ -159,11 +161,6 @@ public sealed class HttpStreamDissector : IStreamDissector
                 half.Head = null;
                 break;
         }
-        if (direction == Direction.ClientToServer && _requestInProgress is { } request)
-        {
-            request.RequestSettled = true;
-            _requestInProgress = null;
-        }
         EmitSettled();
     }
 
@@ -177,7 +174,7 @@ public sealed class HttpStreamDissector : IStreamDissector
                 case HalfState.StartLine:
                 {
                     if (reader.End) return DissectStatus.NeedMoreData;
-                    if (!isRequest && _awaitingResponse.TryPeek(out HttpExchange? simple) && simple.RequestHead!.Version == HttpProtocolVersion.Http09)
+                    if (!isRequest && _awaitingResponse.TryPeek(out HttpExchange? simple) && simple.RequestHead?.Version == HttpProtocolVersion.Http09)
                     {
                         // An HTTP/0.9 response has no status line nor headers: it is all body, until close (RFC 1945 §4.1).
                         half.Head = MessageHead.Http09Response();
@@ -302,13 +299,7 @@ public sealed class HttpStreamDissector : IStreamDissector
     private void OnRequestHead(HalfStream half, IStreamClock clock, ref SequenceReader<byte> reader)
     {
         MessageHead head = half.Head!;
-        bool upgrade = HeaderValues.Has(head.Headers, "Upgrade")
-            && HeaderValues.ListTokens(head.Headers, "Connection").Contains("upgrade");
-        var exchange = new HttpExchange(++_exchangeCount, head) { MayChangeProtocol = head.Method == "CONNECT" || upgrade };
-        _awaitingResponse.Enqueue(exchange);
-        _unsettled.Enqueue(exchange);
-        _requestInProgress = exchange;
-
+        // Framing first: a request whose length is unknowable is a violation and never becomes an exchange.
         long? contentLength = ContentLength(head);
         IReadOnlyList<string> transferCodings = HeaderValues.ListTokens(head.Headers, "Transfer-Encoding");
         if (transferCodings.Count > 0)
@@ -320,6 +311,17 @@ public sealed class HttpStreamDissector : IStreamDissector
                 throw new HttpViolationException(HttpViolation.UnsupportedTransferEncoding,
                     SafeText.Escape(string.Join(", ", transferCodings)));
             }
+        }
+
+        bool upgrade = HeaderValues.Has(head.Headers, "Upgrade")
+            && HeaderValues.ListTokens(head.Headers, "Connection").Contains("upgrade");
+        var exchange = new HttpExchange(++_exchangeCount, head) { MayChangeProtocol = head.Method == "CONNECT" || upgrade };
+        _awaitingResponse.Enqueue(exchange);
+        _unsettled.Enqueue(exchange);
+        _requestInProgress = exchange;
+
+        if (transferCodings.Count > 0)
+        {
             StartBody(half, HttpBodyFraming.Chunked, HalfState.ChunkHeader, 0);
         }
         else if (contentLength > 0)
@@ -380,8 +382,8 @@ public sealed class HttpStreamDissector : IStreamDissector
             _client.State = HalfState.StartLine;
         }
 
-        // RFC 9112 §6.3 items 1-8, in order.
-        if (exchange.Method == "HEAD" || status is 204 or 304 || (status is >= 100 and < 200))
+        // RFC 9112 §6.3 items 1-8, in order (1xx were handled above).
+        if (exchange.Method == "HEAD" || status is 204 or 304)
         {
             FinishMessage(half, endOfHeadNs);
             return;
@@ -427,7 +429,7 @@ public sealed class HttpStreamDissector : IStreamDissector
         half.Body?.Dispose();
         half.Body = null;
         half.Head = null;
-        half.State = HalfState.StartLine;
+        if (half.State != HalfState.Tunnel) half.State = HalfState.StartLine;
 
         if (half.Direction == Direction.ClientToServer)
         {
@@ -475,7 +477,7 @@ public sealed class HttpStreamDissector : IStreamDissector
         while (_unsettled.TryPeek(out HttpExchange? exchange))
         {
             bool requestDone = exchange.RequestSettled || _client.Ended;
-            bool responseDone = exchange.ResponseSettled || (_server.Ended && _responseInProgress != exchange) || tunnel;
+            bool responseDone = exchange.ResponseSettled || _server.Ended || tunnel;
             if (!requestDone || !responseDone) return;
             _unsettled.Dequeue();
             _sink.Emit(ToTransaction(exchange));
