@@ -12,8 +12,8 @@ internal delegate ProbeResult ProbeRule(Direction direction, ReadOnlySpan<byte> 
 internal sealed record ConsumedLine(Direction Direction, string Text, long StreamOffset, long FirstByteTimeNs, long LastByteTimeNs);
 
 /// <summary>
-/// A toy line protocol: consumes complete "\n"-terminated lines only (Kestrel's contract). A line starting
-/// with "BAD" is a violation, "STARTTLS" hands the flow off, and anything else is progress.
+/// A toy line protocol: consumes complete "\n"-terminated lines only (Kestrel's contract). A line containing
+/// "BAD" is a violation, "STARTTLS" hands the flow off, and anything else is progress.
 /// </summary>
 internal sealed class LineDissector : IStreamDissector
 {
@@ -30,7 +30,7 @@ internal sealed class LineDissector : IStreamDissector
             long start = end - line.Length;
             string text = Encoding.ASCII.GetString(line);
             Lines.Add(new ConsumedLine(direction, text, clock.StreamOffsetOf(start), clock.TimeAt(start), clock.TimeAt(end)));
-            if (text.StartsWith("BAD", StringComparison.Ordinal)) return DissectStatus.Violation;
+            if (text.Contains("BAD", StringComparison.Ordinal)) return DissectStatus.Violation;
             if (text == "STARTTLS") return DissectStatus.HandOff;
             if (text == "THROW") throw new InvalidOperationException("dissector bug");
             status = DissectStatus.Progress;
