@@ -44,6 +44,11 @@ public sealed class HttpStreamDissector : IStreamDissector
         _sink = sink;
         _settings = settings;
         _limits = new HttpParserLimits(settings.MaxLineBytes, settings.MaxHeaderBytes, settings.MaxHeaderCount);
+        if (flow.PickedUpMidStream)
+        {
+            // Without the SYN the first bytes may be the middle of a message: find a start line first.
+            foreach (HalfStream half in (ReadOnlySpan<HalfStream>)[_client, _server]) StartResync(half);
+        }
     }
 
     private enum HalfState
@@ -133,10 +138,15 @@ public sealed class HttpStreamDissector : IStreamDissector
         {
             half.Head = null;
         }
+        StartResync(half);
+        return DissectStatus.Progress;
+    }
+
+    private static void StartResync(HalfStream half)
+    {
         half.State = HalfState.Resync;
         half.ResyncAtLineStart = true;
         half.ResyncSkipped = 0;
-        return DissectStatus.Progress;
     }
 
     public void OnEnd(Direction direction, StreamEndReason reason, long timeNs)

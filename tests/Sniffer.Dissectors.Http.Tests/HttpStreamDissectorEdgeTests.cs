@@ -132,6 +132,17 @@ public class HttpStreamDissectorEdgeTests
         Assert.Contains(driver.Anomalies, a => a.Kind == HttpAnomalyKinds.UnsupportedContentEncoding);
     }
 
+    [Fact]
+    public void FlowPickedUpMidStreamStartsAtTheNextStartLine()
+    {
+        var driver = new ConversationDriver(pickedUpMidStream: true)
+            .Client("of a previous body\r\nGET /seen HTTP/1.1\r\nHost: h\r\n\r\n")
+            .Server("tail of a response</html>\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+
+        Assert.Equal("/seen", driver.Transactions.Single().Request!.Target);
+        Assert.DoesNotContain(DissectStatus.Violation, driver.Statuses);
+    }
+
     private static ConversationDriver Play(byte[] requests, byte[] responses, int requestSplit, int responseSplit) =>
         new ConversationDriver()
             .Send(Direction.ClientToServer, requests.AsSpan(0, requestSplit))

@@ -18,10 +18,10 @@ internal sealed class ConversationDriver
     private readonly int _chunkSize;
     private long _nowNs = 1_000_000_000;
 
-    public ConversationDriver(int chunkSize = int.MaxValue, DissectorSettings? settings = null)
+    public ConversationDriver(int chunkSize = int.MaxValue, DissectorSettings? settings = null, bool pickedUpMidStream = false)
     {
         _chunkSize = chunkSize;
-        var flow = new FlowContext(7, default, _nowNs, pickedUpMidStream: false);
+        var flow = new FlowContext(7, default, _nowNs, pickedUpMidStream);
         Dissector = new HttpDissectorFactory().Create(flow, Sink, settings ?? DissectorSettings.Default);
     }
 
