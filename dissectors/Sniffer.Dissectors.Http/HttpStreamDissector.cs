@@ -147,6 +147,7 @@ public sealed class HttpStreamDissector : IStreamDissector
         half.State = HalfState.Resync;
         half.ResyncAtLineStart = true;
         half.ResyncSkipped = 0;
+        half.Scan = default;
     }
 
     public void OnEnd(Direction direction, StreamEndReason reason, long timeNs)
@@ -198,8 +199,8 @@ public sealed class HttpStreamDissector : IStreamDissector
                     if (!HttpMessageParser.TrySkipEmptyLines(ref reader, ref handler) || reader.End) return DissectStatus.NeedMoreData;
                     long lineStart = reader.Consumed;
                     bool parsed = isRequest
-                        ? HttpMessageParser.TryParseRequestLine(ref reader, ref handler, _limits)
-                        : HttpMessageParser.TryParseStatusLine(ref reader, ref handler, _limits);
+                        ? HttpMessageParser.TryParseRequestLine(ref reader, ref handler, _limits, ref half.Scan)
+                        : HttpMessageParser.TryParseStatusLine(ref reader, ref handler, _limits, ref half.Scan);
                     if (!parsed) return DissectStatus.NeedMoreData;
                     half.Head = head;
 
@@ -219,7 +220,7 @@ public sealed class HttpStreamDissector : IStreamDissector
                     MessageHead head = half.Head!;
                     var handler = new HeadHandler(head, half.Leniencies);
                     long before = reader.Consumed;
-                    if (!HttpMessageParser.TryParseHeaders(ref reader, ref handler, _limits)) return DissectStatus.NeedMoreData;
+                    if (!HttpMessageParser.TryParseHeaders(ref reader, ref handler, _limits, ref half.Scan)) return DissectStatus.NeedMoreData;
                     head.HeaderBytes += reader.Consumed - before;
                     if (isRequest) OnRequestHead(half, clock, ref reader);
                     else OnResponseHead(half, clock, ref reader);
@@ -242,7 +243,7 @@ public sealed class HttpStreamDissector : IStreamDissector
                 {
                     var handler = new HeadHandler(half.Head!, half.Leniencies);
                     long before = reader.Consumed;
-                    if (!HttpMessageParser.TryParseChunkHeader(ref reader, ref handler, _limits, out long chunkSize, out ReadOnlySpan<byte> extensions))
+                    if (!HttpMessageParser.TryParseChunkHeader(ref reader, ref handler, _limits, ref half.Scan, out long chunkSize, out ReadOnlySpan<byte> extensions))
                     {
                         return DissectStatus.NeedMoreData;
                     }
@@ -268,7 +269,7 @@ public sealed class HttpStreamDissector : IStreamDissector
                 {
                     var handler = new HeadHandler(half.Head!, half.Leniencies, trailers: true);
                     long before = reader.Consumed;
-                    if (!HttpMessageParser.TryParseHeaders(ref reader, ref handler, _limits)) return DissectStatus.NeedMoreData;
+                    if (!HttpMessageParser.TryParseHeaders(ref reader, ref handler, _limits, ref half.Scan)) return DissectStatus.NeedMoreData;
                     half.Body!.AddFramingBytes(reader.Consumed - before);
                     half.Body.SetTrailers(half.Head!.Trailers);
                     FinishMessage(half, clock.TimeAt(reader.Consumed - 1));
@@ -660,6 +661,9 @@ public sealed class HttpStreamDissector : IStreamDissector
         public bool ResyncAtLineStart { get; set; }
 
         public LeniencyLog Leniencies { get; } = new();
+
+        /// <summary>Where the line parsers stopped looking in the bytes still unconsumed; passed by reference, so a field.</summary>
+        public HttpScanProgress Scan;
 
         public long ResyncSkipped { get; set; }
     }

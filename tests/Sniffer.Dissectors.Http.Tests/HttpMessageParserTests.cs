@@ -25,9 +25,10 @@ public class HttpMessageParserTests
     public void RequestLinePrefixNeedsMoreDataAndConsumesNothing(string prefix)
     {
         var reader = Reader(prefix);
+        var progress = new HttpScanProgress();
         var handler = new RecordingHandler(new Recorded());
 
-        Assert.False(HttpMessageParser.TryParseRequestLine(ref reader, ref handler, Limits));
+        Assert.False(HttpMessageParser.TryParseRequestLine(ref reader, ref handler, Limits, ref progress));
         Assert.Equal(0, reader.Consumed);
         Assert.Null(handler.Recorded.Method);
     }
@@ -37,9 +38,10 @@ public class HttpMessageParserTests
     public void StatusLinePrefixNeedsMoreDataAndConsumesNothing(string prefix)
     {
         var reader = Reader(prefix);
+        var progress = new HttpScanProgress();
         var handler = new RecordingHandler(new Recorded());
 
-        Assert.False(HttpMessageParser.TryParseStatusLine(ref reader, ref handler, Limits));
+        Assert.False(HttpMessageParser.TryParseStatusLine(ref reader, ref handler, Limits, ref progress));
         Assert.Equal(0, reader.Consumed);
     }
 
@@ -48,11 +50,37 @@ public class HttpMessageParserTests
     public void HeaderSectionPrefixNeedsMoreDataAndConsumesNothing(string prefix)
     {
         var reader = Reader(prefix);
+        var progress = new HttpScanProgress();
         var handler = new RecordingHandler(new Recorded());
 
-        Assert.False(HttpMessageParser.TryParseHeaders(ref reader, ref handler, Limits));
+        Assert.False(HttpMessageParser.TryParseHeaders(ref reader, ref handler, Limits, ref progress));
         Assert.Equal(0, reader.Consumed);
         Assert.Empty(handler.Recorded.Headers);
+    }
+
+    [Fact]
+    public void ParsingResumesWhereTheLastCallStoppedLooking()
+    {
+        byte[] bytes = Encoding.ASCII.GetBytes(ValidRequestLine + ValidHeaders);
+        var handler = new RecordingHandler(new Recorded());
+        var progress = new HttpScanProgress();
+        int length = 0;
+        long consumed = 0;
+        bool headers = false;
+        while (!headers)
+        {
+            // Offer the unconsumed bytes plus one more, carrying the progress like the dissector does.
+            length++;
+            var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes, (int)consumed, length - (int)consumed));
+            bool done = handler.Recorded.Method is null
+                ? HttpMessageParser.TryParseRequestLine(ref reader, ref handler, Limits, ref progress)
+                : headers = HttpMessageParser.TryParseHeaders(ref reader, ref handler, Limits, ref progress);
+            Assert.True(done || reader.Consumed == 0);
+            consumed += reader.Consumed;
+        }
+
+        Assert.Equal(bytes.Length, length);
+        Assert.Equal("GET /index.html?q=1 HTTP/1.1|Host=example.com|X-Folded=one two|Accept=*/*|ObsoleteLineFolding", handler.Recorded.Describe());
     }
 
     [Fact]
@@ -63,10 +91,11 @@ public class HttpMessageParserTests
         for (int at = 0; at <= bytes.Length; at++)
         {
             var reader = new SequenceReader<byte>(Sequences.Split(bytes, at));
+            var progress = new HttpScanProgress();
             var handler = new RecordingHandler(new Recorded());
 
-            Assert.True(HttpMessageParser.TryParseRequestLine(ref reader, ref handler, Limits));
-            Assert.True(HttpMessageParser.TryParseHeaders(ref reader, ref handler, Limits));
+            Assert.True(HttpMessageParser.TryParseRequestLine(ref reader, ref handler, Limits, ref progress));
+            Assert.True(HttpMessageParser.TryParseHeaders(ref reader, ref handler, Limits, ref progress));
 
             Assert.Equal(bytes.Length - 4, reader.Consumed);
             string actual = handler.Recorded.Describe();
@@ -88,9 +117,10 @@ public class HttpMessageParserTests
     public void ParsesRequestLines(string line, string method, string target, string version)
     {
         var reader = Reader(line);
+        var progress = new HttpScanProgress();
         var handler = new RecordingHandler(new Recorded());
 
-        Assert.True(HttpMessageParser.TryParseRequestLine(ref reader, ref handler, Limits));
+        Assert.True(HttpMessageParser.TryParseRequestLine(ref reader, ref handler, Limits, ref progress));
 
         Assert.Equal((method, target, version), (handler.Recorded.Method, handler.Recorded.Target, handler.Recorded.Version));
         Assert.Equal(line.Length, reader.Consumed);
@@ -103,9 +133,10 @@ public class HttpMessageParserTests
     public void ParsesStatusLines(string line, int status, string reason)
     {
         var reader = Reader(line);
+        var progress = new HttpScanProgress();
         var handler = new RecordingHandler(new Recorded());
 
-        Assert.True(HttpMessageParser.TryParseStatusLine(ref reader, ref handler, Limits));
+        Assert.True(HttpMessageParser.TryParseStatusLine(ref reader, ref handler, Limits, ref progress));
 
         Assert.Equal(status, handler.Recorded.StatusCode);
         Assert.Equal(reason, handler.Recorded.Reason);
@@ -123,8 +154,9 @@ public class HttpMessageParserTests
         var exception = Assert.Throws<HttpViolationException>(() =>
         {
             var reader = Reader(line);
+            var progress = new HttpScanProgress();
             var handler = new RecordingHandler(new Recorded());
-            HttpMessageParser.TryParseRequestLine(ref reader, ref handler, Limits);
+            HttpMessageParser.TryParseRequestLine(ref reader, ref handler, Limits, ref progress);
         });
         Assert.Equal(expected, exception.Violation);
     }
@@ -139,8 +171,9 @@ public class HttpMessageParserTests
         var exception = Assert.Throws<HttpViolationException>(() =>
         {
             var reader = Reader(line);
+            var progress = new HttpScanProgress();
             var handler = new RecordingHandler(new Recorded());
-            HttpMessageParser.TryParseStatusLine(ref reader, ref handler, Limits);
+            HttpMessageParser.TryParseStatusLine(ref reader, ref handler, Limits, ref progress);
         });
         Assert.Equal(HttpViolation.InvalidStatusLine, exception.Violation);
     }
@@ -180,18 +213,20 @@ public class HttpMessageParserTests
     {
         string line = "X: " + new string('a', Limits.MaxLineBytes - 3) + "\r\n\r\n";
         var reader = Reader(line);
+        var progress = new HttpScanProgress();
         var handler = new RecordingHandler(new Recorded());
 
-        Assert.True(HttpMessageParser.TryParseHeaders(ref reader, ref handler, Limits));
+        Assert.True(HttpMessageParser.TryParseHeaders(ref reader, ref handler, Limits, ref progress));
     }
 
     [Fact]
     public void ReportsLeniencies()
     {
         var reader = Reader("Host : a\nX: b\r\n\r\n");
+        var progress = new HttpScanProgress();
         var handler = new RecordingHandler(new Recorded());
 
-        Assert.True(HttpMessageParser.TryParseHeaders(ref reader, ref handler, Limits));
+        Assert.True(HttpMessageParser.TryParseHeaders(ref reader, ref handler, Limits, ref progress));
 
         Assert.Equal(HttpLeniency.WhitespaceBeforeColon | HttpLeniency.BareLineFeed, handler.Recorded.Leniencies);
         Assert.Equal("Host", handler.Recorded.Headers[0].Name);
@@ -205,9 +240,10 @@ public class HttpMessageParserTests
     public void ParsesChunkHeaders(string line, long size, string extensions)
     {
         var reader = Reader(line);
+        var progress = new HttpScanProgress();
         var handler = new RecordingHandler(new Recorded());
 
-        Assert.True(HttpMessageParser.TryParseChunkHeader(ref reader, ref handler, Limits, out long chunkSize, out ReadOnlySpan<byte> ext));
+        Assert.True(HttpMessageParser.TryParseChunkHeader(ref reader, ref handler, Limits, ref progress, out long chunkSize, out ReadOnlySpan<byte> ext));
 
         Assert.Equal(size, chunkSize);
         Assert.Equal(extensions, Encoding.ASCII.GetString(ext));
@@ -222,8 +258,9 @@ public class HttpMessageParserTests
         var exception = Assert.Throws<HttpViolationException>(() =>
         {
             var reader = Reader(line);
+            var progress = new HttpScanProgress();
             var handler = new RecordingHandler(new Recorded());
-            HttpMessageParser.TryParseChunkHeader(ref reader, ref handler, Limits, out _, out _);
+            HttpMessageParser.TryParseChunkHeader(ref reader, ref handler, Limits, ref progress, out _, out _);
         });
         Assert.Equal(HttpViolation.InvalidChunkSize, exception.Violation);
     }
@@ -246,8 +283,9 @@ public class HttpMessageParserTests
         var exception = Assert.Throws<HttpViolationException>(() =>
         {
             var reader = Reader("GET /\u001b[2J HTTP/1.1\r\n");
+            var progress = new HttpScanProgress();
             var handler = new RecordingHandler(new Recorded());
-            HttpMessageParser.TryParseRequestLine(ref reader, ref handler, Limits);
+            HttpMessageParser.TryParseRequestLine(ref reader, ref handler, Limits, ref progress);
         });
         Assert.DoesNotContain('\u001b', exception.Detail);
         Assert.Contains("\\x1b[2J", exception.Detail);
@@ -257,8 +295,9 @@ public class HttpMessageParserTests
         Assert.Throws<HttpViolationException>(() =>
         {
             var reader = Reader(block);
+            var progress = new HttpScanProgress();
             var handler = new RecordingHandler(new Recorded());
-            HttpMessageParser.TryParseHeaders(ref reader, ref handler, limits);
+            HttpMessageParser.TryParseHeaders(ref reader, ref handler, limits, ref progress);
         }).Violation;
 
     private static SequenceReader<byte> Reader(string text) => new(new ReadOnlySequence<byte>(Encoding.Latin1.GetBytes(text)));

@@ -8,6 +8,23 @@ namespace Sniffer.Dissectors.Http.Parsing;
 public readonly record struct HttpParserLimits(int MaxLineBytes, int MaxHeaderBytes, int MaxHeaderCount);
 
 /// <summary>
+/// How far a parser already looked into the same unconsumed bytes (Kestrel's "examined" position). The
+/// caller keeps it between calls while nothing is consumed, so bytes offered again are not scanned again
+/// and feeding an element in tiny segments stays linear. A successful parse resets it.
+/// </summary>
+public struct HttpScanProgress
+{
+    /// <summary>Bytes of complete header lines already checked, from the start of the section.</summary>
+    internal long CompleteLineBytes;
+
+    /// <summary>Header fields among them.</summary>
+    internal int Fields;
+
+    /// <summary>Bytes of the incomplete line after them known to hold no line feed.</summary>
+    internal long LineExamined;
+}
+
+/// <summary>
 /// Stateless HTTP/1.x element parsers over <see cref="SequenceReader{T}"/>. Each <c>TryParse…</c> either
 /// consumes one complete element and reports it to the handler, or returns false and consumes nothing
 /// (need more data), or throws <see cref="HttpViolationException"/>. The dissector owns all state.
@@ -53,10 +70,11 @@ public static class HttpMessageParser
     }
 
     /// <summary>request-line = method SP request-target SP HTTP-version (RFC 9112 §3), or an HTTP/0.9 simple request.</summary>
-    public static bool TryParseRequestLine<THandler>(ref SequenceReader<byte> reader, ref THandler handler, in HttpParserLimits limits)
+    public static bool TryParseRequestLine<THandler>(ref SequenceReader<byte> reader, ref THandler handler, in HttpParserLimits limits,
+        ref HttpScanProgress progress)
         where THandler : struct, IHttpRequestLineHandler
     {
-        if (!TryTakeLine(ref reader, limits.MaxLineBytes, ref handler, out ReadOnlySequence<byte> lineSequence)) return false;
+        if (!TryTakeLine(ref reader, limits.MaxLineBytes, ref handler, ref progress.LineExamined, out ReadOnlySequence<byte> lineSequence)) return false;
         ReadOnlySpan<byte> line = Contiguous(lineSequence);
 
         int methodEnd = line.IndexOf(SP);
@@ -89,10 +107,11 @@ public static class HttpMessageParser
     }
 
     /// <summary>status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4).</summary>
-    public static bool TryParseStatusLine<THandler>(ref SequenceReader<byte> reader, ref THandler handler, in HttpParserLimits limits)
+    public static bool TryParseStatusLine<THandler>(ref SequenceReader<byte> reader, ref THandler handler, in HttpParserLimits limits,
+        ref HttpScanProgress progress)
         where THandler : struct, IHttpStatusLineHandler
     {
-        if (!TryTakeLine(ref reader, limits.MaxLineBytes, ref handler, out ReadOnlySequence<byte> lineSequence)) return false;
+        if (!TryTakeLine(ref reader, limits.MaxLineBytes, ref handler, ref progress.LineExamined, out ReadOnlySequence<byte> lineSequence)) return false;
         ReadOnlySpan<byte> line = Contiguous(lineSequence);
 
         int versionEnd = line.IndexOf(SP);
@@ -119,10 +138,11 @@ public static class HttpMessageParser
     /// after a last chunk (RFC 9112 §7.1.2). All or nothing: fields are reported only once the empty line has
     /// arrived, so an obs-folded value is never reported half-way.
     /// </summary>
-    public static bool TryParseHeaders<THandler>(ref SequenceReader<byte> reader, ref THandler handler, in HttpParserLimits limits)
+    public static bool TryParseHeaders<THandler>(ref SequenceReader<byte> reader, ref THandler handler, in HttpParserLimits limits,
+        ref HttpScanProgress progress)
         where THandler : struct, IHttpHeadersHandler
     {
-        if (!TryFindEndOfHeaders(reader, limits, out long blockLength)) return false;
+        if (!TryFindEndOfHeaders(reader, limits, ref progress, out long blockLength)) return false;
 
         ReadOnlySequence<byte> blockSequence = reader.UnreadSequence.Slice(0, blockLength);
         ReadOnlySpan<byte> block = Contiguous(blockSequence);
@@ -133,12 +153,12 @@ public static class HttpMessageParser
 
     /// <summary>chunk-size [ chunk-ext ] CRLF (RFC 9112 §7.1). Extensions are returned raw, without the leading ';'.</summary>
     public static bool TryParseChunkHeader<THandler>(ref SequenceReader<byte> reader, ref THandler handler, in HttpParserLimits limits,
-        out long chunkSize, out ReadOnlySpan<byte> extensions)
+        ref HttpScanProgress progress, out long chunkSize, out ReadOnlySpan<byte> extensions)
         where THandler : struct, IHttpLeniencyHandler
     {
         chunkSize = 0;
         extensions = default;
-        if (!TryTakeLine(ref reader, limits.MaxLineBytes, ref handler, out ReadOnlySequence<byte> lineSequence)) return false;
+        if (!TryTakeLine(ref reader, limits.MaxLineBytes, ref handler, ref progress.LineExamined, out ReadOnlySequence<byte> lineSequence)) return false;
         ReadOnlySpan<byte> line = Contiguous(lineSequence);
 
         int digits = 0;
@@ -206,28 +226,30 @@ public static class HttpMessageParser
     /// Walks the header lines on a copy of the reader, enforcing the line, block and count limits, and
     /// returns the length of the block including its empty line.
     /// </summary>
-    private static bool TryFindEndOfHeaders(SequenceReader<byte> probe, in HttpParserLimits limits, out long blockLength)
+    private static bool TryFindEndOfHeaders(SequenceReader<byte> probe, in HttpParserLimits limits, ref HttpScanProgress progress, out long blockLength)
     {
         blockLength = 0;
         long start = probe.Consumed;
-        int fields = 0;
+        probe.Advance(progress.CompleteLineBytes);
         var ignoreLeniency = new DiscardLeniency();
         while (true)
         {
             // Limits are checked before the line is complete so a flood without CRLF is bounded.
             if (probe.Consumed - start > limits.MaxHeaderBytes) Reject(HttpViolation.HeadersTooLarge, $"header section over {limits.MaxHeaderBytes} bytes");
-            if (!TryTakeLine(ref probe, limits.MaxLineBytes, ref ignoreLeniency, out ReadOnlySequence<byte> line))
+            if (!TryTakeLine(ref probe, limits.MaxLineBytes, ref ignoreLeniency, ref progress.LineExamined, out ReadOnlySequence<byte> line))
             {
                 return false;
             }
+            progress.CompleteLineBytes = probe.Consumed - start;
             if (line.IsEmpty) break;
             byte first = line.FirstSpan[0];
-            if (first != SP && first != HT && ++fields > limits.MaxHeaderCount)
+            if (first != SP && first != HT && ++progress.Fields > limits.MaxHeaderCount)
             {
                 Reject(HttpViolation.TooManyHeaders, $"more than {limits.MaxHeaderCount} header fields");
             }
         }
         blockLength = probe.Consumed - start;
+        progress = default;
         if (blockLength > limits.MaxHeaderBytes) Reject(HttpViolation.HeadersTooLarge, $"header section over {limits.MaxHeaderBytes} bytes");
         return true;
     }
@@ -294,31 +316,34 @@ public static class HttpMessageParser
     }
 
     /// <summary>
-    /// Takes one line ending in LF, looking at most <paramref name="maxLineBytes"/> bytes ahead. The line
-    /// returned excludes CR LF (or the bare LF). More than the limit without LF is a violation, not a wait.
+    /// Takes one line ending in LF, looking at most <paramref name="maxLineBytes"/> bytes ahead and skipping the
+    /// <paramref name="examined"/> bytes an earlier call already searched. The line returned excludes CR LF (or
+    /// the bare LF). More than the limit without LF is a violation, not a wait.
     /// </summary>
-    private static bool TryTakeLine<THandler>(ref SequenceReader<byte> reader, int maxLineBytes, ref THandler handler, out ReadOnlySequence<byte> line)
+    private static bool TryTakeLine<THandler>(ref SequenceReader<byte> reader, int maxLineBytes, ref THandler handler, ref long examined,
+        out ReadOnlySequence<byte> line)
         where THandler : struct, IHttpLeniencyHandler
     {
         // +2 leaves room for the CR LF of a line exactly at the limit.
-        ReadOnlySequence<byte> window = reader.UnreadSequence;
-        if (window.Length > maxLineBytes + 2L) window = window.Slice(0, maxLineBytes + 2L);
-
-        SequencePosition? lf = window.PositionOf(LF);
+        ReadOnlySequence<byte> unread = reader.UnreadSequence;
+        long window = Math.Min(unread.Length, maxLineBytes + 2L);
+        SequencePosition? lf = examined < window ? unread.Slice(examined, window - examined).PositionOf(LF) : null;
         if (lf is null)
         {
             line = default;
-            if (window.Length > maxLineBytes + 1L) Reject(HttpViolation.LineTooLong, Evidence(window), $" (no line end within {maxLineBytes} bytes)");
+            if (window > maxLineBytes + 1L) Reject(HttpViolation.LineTooLong, Evidence(unread), $" (no line end within {maxLineBytes} bytes)");
+            examined = window;
             return false;
         }
 
-        line = window.Slice(0, lf.Value);
+        line = unread.Slice(0, lf.Value);
         long lineAndTerminator = line.Length + 1;
         bool endsWithCR = line.Length > 0 && EndsWithCR(line);
         if (endsWithCR) line = line.Slice(0, line.Length - 1);
         if (line.Length > maxLineBytes) Reject(HttpViolation.LineTooLong, Evidence(line), $" (line over {maxLineBytes} bytes)");
 
         reader.Advance(lineAndTerminator);
+        examined = 0;
         if (!endsWithCR) handler.OnLeniency(HttpLeniency.BareLineFeed);
         return true;
     }
