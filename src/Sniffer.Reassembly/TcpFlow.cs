@@ -254,23 +254,20 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         stats.GapBytes += length;
         _counters.gaps++;
         _counters.gapBytes += length;
-        string where = $"{length} bytes at offset {streamOffset} {direction.Label()}";
-        switch (cause)
+        // Every packet of a snaplen-cut capture is truncated: one anomaly per flow says so, the gap counters say how much.
+        bool reported = cause != GapCause.Truncated || !_truncationReported;
+        if (reported)
         {
-            case GapCause.Truncated when !_truncationReported:
-                // Every packet of a snaplen-cut capture is truncated: one anomaly per flow says it, the gap counters say how much.
-                _truncationReported = true;
-                EmitAnomaly(AnomalyKinds.TcpSnaplenTruncated, $"payload cut by the snaplen: {where}", timestampNs);
-                break;
-            case GapCause.BufferLimit:
-                EmitAnomaly(AnomalyKinds.TcpBufferLimit, $"out-of-order buffer full, hole given up: {where}", timestampNs);
-                break;
-            case GapCause.NotCaptured:
-                EmitAnomaly(AnomalyKinds.TcpContentGap, $"acknowledged but not captured: {where}", timestampNs);
-                break;
-            case GapCause.StreamEnd:
-                EmitAnomaly(AnomalyKinds.TcpContentGap, $"never captured before the flow ended: {where}", timestampNs);
-                break;
+            _truncationReported |= cause == GapCause.Truncated;
+            string where = $"{length} bytes at offset {streamOffset} {direction.Label()}";
+            (string kind, string detail) = cause switch
+            {
+                GapCause.Truncated => (AnomalyKinds.TcpSnaplenTruncated, $"payload cut by the snaplen: {where}"),
+                GapCause.BufferLimit => (AnomalyKinds.TcpBufferLimit, $"out-of-order buffer full, hole given up: {where}"),
+                GapCause.NotCaptured => (AnomalyKinds.TcpContentGap, $"acknowledged but not captured: {where}"),
+                _ => (AnomalyKinds.TcpContentGap, $"never captured before the flow ended: {where}"),
+            };
+            EmitAnomaly(kind, detail, timestampNs);
         }
         _dissection.OnGap(direction, streamOffset, length, timestampNs);
     }
