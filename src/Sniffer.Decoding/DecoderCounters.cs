@@ -4,8 +4,11 @@ using Sniffer.Core.Packets;
 namespace Sniffer.Decoding;
 
 /// <summary>
-/// Running totals of one <see cref="PacketDecoder"/>, like Wireshark's protocol hierarchy or Zeek's
-/// capture_loss: every frame lands in exactly one of the outcome counters.
+/// Running totals of one <see cref="PacketDecoder"/>, like Wireshark's protocol hierarchy statistics.
+/// Each <see cref="DecodeResult"/> but <see cref="DecodeResult.FragmentHeld"/> has one outcome counter
+/// (<see cref="TcpSegments"/>, <see cref="UdpDatagrams"/>, <see cref="OtherIpPackets"/>, <see cref="NonIpFrames"/>,
+/// <see cref="TruncatedFrames"/>, <see cref="DecodeErrors"/>, <see cref="UnknownLinkTypeFrames"/>) counting
+/// exactly the frames that ended there; the others break the traffic down further.
 /// Not thread-safe: read it on the decoding thread or after decoding stops.
 /// </summary>
 public sealed class DecoderCounters

@@ -19,6 +19,13 @@ public sealed class PacketDecoder
     private const int UdpHeaderLength = 8;
     private const int IPv6FragmentHeaderLength = 8;
 
+    // RFC 791 §3.1: flags and fragment offset share a 16-bit field; the offset counts 8-octet units.
+    private const int IPv4MoreFragments = 0x2000;
+    private const int IPv4FragmentOffsetUnits = 0x1FFF;
+    // RFC 8200 §4.5: the offset sits in the top 13 bits, already in 8-octet units, so masking yields bytes.
+    private const int IPv6FragmentOffsetBytes = 0xFFF8;
+    private const int IPv6MoreFragments = 0x0001;
+
     private const byte ProtocolTcp = 6;
     private const byte ProtocolUdp = 17;
     // RFC 8200 §4: the extension headers we walk through. ESP (50) and No Next Header (59) end the walk:
@@ -78,7 +85,7 @@ public sealed class PacketDecoder
                 return Cut(frame, frame.IsTruncated, AnomalyKinds.MalformedLink, "link", "frame ends inside the link-layer header");
             case LinkOutcome.Malformed:
                 return Malformed(frame, AnomalyKinds.MalformedLink, "link", "link-layer header contradicts itself or the frame");
-            default:
+            default: // LinkOutcome.UnknownLinkType
                 // Counted per link type; one anomaly per unknown type is enough to say what was skipped.
                 Counters.UnknownLinkTypeFrames++;
                 if (firstOfLinkType)
@@ -117,8 +124,8 @@ public sealed class PacketDecoder
         // left for checksum offload, and a passive analyzer would rather see the traffic than drop it.
 
         int flagsAndOffset = BinaryPrimitives.ReadUInt16BigEndian(packet[6..]);
-        bool moreFragments = (flagsAndOffset & 0x2000) != 0;
-        int fragmentOffset = (flagsAndOffset & 0x1FFF) * 8;
+        bool moreFragments = (flagsAndOffset & IPv4MoreFragments) != 0;
+        int fragmentOffset = (flagsAndOffset & IPv4FragmentOffsetUnits) * 8;
         if (!moreFragments && fragmentOffset == 0)
         {
             return DecodeTransport(frame, new IpPacket(source, destination, false, protocol, payload, missingBytes), vlanId, out segment);
@@ -186,8 +193,8 @@ public sealed class PacketDecoder
                     if (data.Length < offset + IPv6FragmentHeaderLength) return ExtensionHeaderCut(frame, declaredLength >= offset + IPv6FragmentHeaderLength);
                     ReadOnlySpan<byte> fragmentHeader = data.Slice(offset, IPv6FragmentHeaderLength);
                     int offsetAndFlags = BinaryPrimitives.ReadUInt16BigEndian(fragmentHeader[2..]);
-                    int fragmentOffset = offsetAndFlags & 0xFFF8;
-                    bool moreFragments = (offsetAndFlags & 0x0001) != 0;
+                    int fragmentOffset = offsetAndFlags & IPv6FragmentOffsetBytes;
+                    bool moreFragments = (offsetAndFlags & IPv6MoreFragments) != 0;
                     nextHeader = fragmentHeader[0];
                     offset += IPv6FragmentHeaderLength;
                     // RFC 6946: an "atomic" fragment (offset 0, no more) is a whole packet; no reassembly.

@@ -242,4 +242,34 @@ public sealed class FragmentReassemblyTests
         AssertReassembled(harness, segment);
         Assert.Equal(12, segment!.VlanId);
     }
+
+    [Fact]
+    public void Ipv4_datagrams_sharing_an_identification_are_told_apart_by_protocol()
+    {
+        var harness = new DecoderHarness();
+        byte[] udp = UdpHeader(53, 53, new byte[40]);
+
+        harness.Decode(First(4), LinkType.Raw, out _);
+        harness.Decode(IPv4(udp[..24], Udp, identification: 0x4242, moreFragments: true), LinkType.Raw, out _);
+        harness.Decode(Middle(4), LinkType.Raw, out _);
+        Assert.Equal(DecodeResult.Udp, harness.Decode(IPv4(udp[24..], Udp, identification: 0x4242, fragmentOffset: 24), LinkType.Raw, out _));
+        Assert.Equal(DecodeResult.Tcp, harness.Decode(Last(4), LinkType.Raw, out DecodedSegment? segment));
+
+        Assert.Equal(Body, segment!.Payload);
+        Assert.Empty(harness.Sink.Anomalies);
+    }
+
+    [Fact]
+    public void Ipv6_takes_the_upper_protocol_from_the_first_fragment_only()
+    {
+        var harness = new DecoderHarness();
+        // RFC 8200 §4.5: Next Header values of later fragments may differ and are ignored.
+        byte[] lastNamingUdp = IPv6(Concat(IPv6FragmentHeader(Udp, 96, false, 0x4242), Segment[96..]), nextHeader: 44);
+
+        harness.Decode(lastNamingUdp, LinkType.Raw, out _);
+        harness.Decode(Middle(6), LinkType.Raw, out _);
+        Assert.Equal(DecodeResult.Tcp, harness.Decode(First(6), LinkType.Raw, out DecodedSegment? segment));
+
+        AssertReassembled(harness, segment);
+    }
 }
