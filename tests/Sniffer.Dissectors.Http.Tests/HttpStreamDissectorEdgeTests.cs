@@ -30,6 +30,49 @@ public class HttpStreamDissectorEdgeTests
         Assert.Equal("1 GET /a 200 compressed hello|2 POST /b abc 100,200 ok", expected);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void RandomSegmentationGivesTheSameTransactions(int seed)
+    {
+        byte[] gzipped = Codings.Encode(Encoding.ASCII.GetBytes("compressed hello"), "gzip");
+        byte[] responses =
+        [
+            .. Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {gzipped.Length}\r\n\r\n"),
+            .. gzipped,
+            .. Encoding.ASCII.GetBytes("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"),
+        ];
+        byte[] requests = Encoding.ASCII.GetBytes(Requests);
+        int firstRequestLength = Requests.IndexOf("POST", StringComparison.Ordinal);
+        int secondResponseStart = responses.Length - "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n".Length;
+        var random = new Random(seed);
+        var driver = new ConversationDriver();
+        int sentRequests = 0, sentResponses = 0;
+        while (sentRequests < requests.Length || sentResponses < responses.Length)
+        {
+            // Interleave the directions in random slices; the server answers only requests it has received.
+            int answerable = sentRequests == requests.Length ? responses.Length : sentRequests >= firstRequestLength ? secondResponseStart : 0;
+            bool client = sentRequests < requests.Length && (random.Next(2) == 0 || sentResponses >= answerable);
+            if (client)
+            {
+                int take = Math.Min(random.Next(1, 20), requests.Length - sentRequests);
+                driver.Send(Direction.ClientToServer, requests.AsSpan(sentRequests, take));
+                sentRequests += take;
+            }
+            else
+            {
+                int take = Math.Min(random.Next(1, 20), answerable - sentResponses);
+                driver.Send(Direction.ServerToClient, responses.AsSpan(sentResponses, take));
+                sentResponses += take;
+            }
+        }
+
+        Assert.Equal("1 GET /a 200 compressed hello|2 POST /b abc 100,200 ok", Summarise(driver));
+    }
+
     [Fact]
     public void DeclinedUpgradeLetsTheClientGoOn()
     {

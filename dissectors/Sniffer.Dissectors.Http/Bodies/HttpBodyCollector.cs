@@ -108,9 +108,9 @@ internal sealed class HttpBodyCollector : IDisposable
         if (_decoding) StopDecoding("a gap in the coded body");
     }
 
-    public HttpBody Complete(bool incomplete, long missingBytes = 0)
+    /// <summary>The body so far; <paramref name="incomplete"/> when its end was never seen.</summary>
+    public HttpBody Complete(bool incomplete)
     {
-        _missingBytes += missingBytes;
         bool truncated = _kept.WrittenCount < _decodedLength;
         byte[] content = _kept.WrittenSpan.ToArray();
         bool listParts = _boundary is not null && _mediaType?.StartsWith("multipart/", StringComparison.Ordinal) == true && !truncated;

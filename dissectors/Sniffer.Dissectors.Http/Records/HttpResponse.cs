@@ -3,8 +3,10 @@ namespace Sniffer.Dissectors.Http.Records;
 /// <summary>A final response message: status line, header section and body.</summary>
 public sealed class HttpResponse
 {
+    /// <summary>"HTTP/1.1", "HTTP/1.0", or "HTTP/0.9" for the bare body that answers a simple request.</summary>
     public required string Version { get; init; }
 
+    /// <summary>The status code; 0 for an HTTP/0.9 response, which has no status line.</summary>
     public required int StatusCode { get; init; }
 
     public string ReasonPhrase { get; init; } = "";
