@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Threading.Channels;
+using SharpPcap;
+using SharpPcap.LibPcap;
+using Sniffer.Core.Packets;
+
+namespace Sniffer.Capture.Live;
+
+public sealed record LiveCaptureOptions
+{
+    public required string InterfaceName { get; init; }
+
+    /// <summary>BPF capture filter in libpcap syntax; null captures everything.</summary>
+    public string? Filter { get; init; }
+
+    public int Snaplen { get; init; } = 262_144;
+
+    public bool Promiscuous { get; init; }
+
+    /// <summary>libpcap's buffer. The default (2 MB) silently lost half of a loopback burst here; 64 MB did not.</summary>
+    public int BufferBytes { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>Most packets waiting between libpcap's thread and the analysis.</summary>
+    public int QueuePackets { get; init; } = 65_536;
+
+    /// <summary>Most bytes waiting between libpcap's thread and the analysis; past it packets are dropped and counted.</summary>
+    public long QueueBytes { get; init; } = 256L * 1024 * 1024;
+}
+
+/// <summary>A packet copied out of libpcap's buffer into a pooled array; the consumer calls <see cref="Release"/>.</summary>
+public readonly struct CapturedPacket
+{
+    private readonly byte[] _buffer;
+
+    internal CapturedPacket(byte[] buffer, int length, int originalLength, long timestampNs, long frameNumber)
+    {
+        _buffer = buffer;
+        Length = length;
+        OriginalLength = originalLength;
+        TimestampNs = timestampNs;
+        FrameNumber = frameNumber;
+    }
+
+    public int Length { get; }
+    public int OriginalLength { get; }
+    public long TimestampNs { get; }
+    public long FrameNumber { get; }
+    public ReadOnlySpan<byte> Data => _buffer.AsSpan(0, Length);
+
+    public CaptureFrame AsFrame(LinkType linkType) => new(Data, OriginalLength, TimestampNs, linkType, FrameNumber);
+
+    public void Release() => ArrayPool<byte>.Shared.Return(_buffer);
+}
+
+/// <summary>Packet counts at the end of (or during) a live capture, as tshark reports them.</summary>
+public readonly record struct LiveCaptureCounters(
+    long Received,
+    long DroppedByUs,
+    long KernelReceived,
+    long DroppedByKernel,
+    long DroppedByInterface,
+    bool KernelStatisticsRead);
+
+/// <summary>
+/// A running libpcap capture. The arrival callback only copies each packet into a pooled buffer and
+/// hands it on through a bounded channel; analysis happens on the reader's thread, never on libpcap's.
+/// </summary>
+public sealed class LiveCapture : IDisposable
+{
+    private readonly LibPcapLiveDevice _device;
+    private readonly LiveCaptureOptions _options;
+    private readonly Channel<CapturedPacket> _queue;
+    private readonly TimestampResolution _resolution;
+    private long _received;
+    private long _droppedByUs;
+    private long _queuedBytes;
+    private ICaptureStatistics? _finalStatistics;
+    private int _stopped;
+
+    private LiveCapture(LibPcapLiveDevice device, LiveCaptureOptions options, TimestampResolution resolution)
+    {
+        _device = device;
+        _options = options;
+        _resolution = resolution;
+        _queue = Channel.CreateBounded<CapturedPacket>(new BoundedChannelOptions(options.QueuePackets)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait, // only TryWrite is used: a full queue drops and counts
+        });
+        LinkType = (LinkType)(ushort)device.LinkType;
+    }
+
+    public LinkType LinkType { get; }
+
+    public string InterfaceName => _device.Name;
+
+    public int Snaplen => _options.Snaplen;
+
+    /// <summary>Packets in arrival order; completes after <see cref="Stop"/>.</summary>
+    public ChannelReader<CapturedPacket> Packets => _queue.Reader;
+
+    /// <summary>Opens the interface, applies the filter and starts capturing; every failure is a <see cref="CaptureSetupException"/>.</summary>
+    public static LiveCapture Start(LiveCaptureOptions options)
+    {
+        LibPcapLiveDevice device = LiveInterfaces.Find(options.InterfaceName);
+        var resolution = TimestampResolution.Nanosecond;
+        var configuration = new DeviceConfiguration
+        {
+            Snaplen = options.Snaplen,
+            Mode = options.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
+            BufferSize = options.BufferBytes,
+            ReadTimeout = 100,
+            Immediate = true,
+            TimestampResolution = resolution,
+        };
+        // Nanosecond stamps are optional in libpcap; without a subscriber SharpPcap throws instead of falling back.
+        configuration.ConfigurationFailed += (_, failure) =>
+        {
+            if (failure.Property == nameof(DeviceConfiguration.TimestampResolution)) resolution = TimestampResolution.Microsecond;
+        };
+        try
+        {
+            device.Open(configuration);
+        }
+        catch (Exception error) when (error is PcapException or PlatformNotSupportedException || LiveInterfaces.IsLibpcapMissing(error))
+        {
+            throw LiveInterfaces.Explain(error, options.InterfaceName);
+        }
+
+        try
+        {
+            if (!string.IsNullOrWhiteSpace(options.Filter)) device.Filter = options.Filter;
+            var capture = new LiveCapture(device, options, resolution);
+            device.OnPacketArrival += capture.OnPacketArrival;
+            device.StartCapture();
+            return capture;
+        }
+        catch (PcapException error)
+        {
+            device.Close();
+            throw new CaptureSetupException($"invalid capture filter '{options.Filter}': {error.Message.Trim()}", error);
+        }
+    }
+
+    public LiveCaptureCounters Counters
+    {
+        get
+        {
+            ICaptureStatistics? statistics = _finalStatistics ?? TryReadStatistics();
+            return new LiveCaptureCounters(
+                Interlocked.Read(ref _received),
+                Interlocked.Read(ref _droppedByUs),
+                statistics?.ReceivedPackets ?? 0,
+                statistics?.DroppedPackets ?? 0,
+                statistics?.InterfaceDroppedPackets ?? 0,
+                statistics is not null);
+        }
+    }
+
+    /// <summary>Stops libpcap, reads its final drop counters and completes <see cref="Packets"/>. Idempotent.</summary>
+    public void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        try
+        {
+            _device.StopCapture();
+            _finalStatistics = TryReadStatistics();
+        }
+        finally
+        {
+            _device.OnPacketArrival -= OnPacketArrival;
+            _queue.Writer.TryComplete();
+        }
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _device.Close();
+        while (_queue.Reader.TryRead(out CapturedPacket left)) left.Release();
+    }
+
+    /// <summary>The consumer gives back the queue budget of a packet it has taken.</summary>
+    public void Consumed(in CapturedPacket packet) => Interlocked.Add(ref _queuedBytes, -packet.Length);
+
+    private void OnPacketArrival(object sender, PacketCapture capture)
+    {
+        long frameNumber = Interlocked.Increment(ref _received);
+        ReadOnlySpan<byte> data = capture.Data;
+        if (Interlocked.Read(ref _queuedBytes) + data.Length > _options.QueueBytes)
+        {
+            Interlocked.Increment(ref _droppedByUs);
+            return;
+        }
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(data.Length, 1));
+        data.CopyTo(buffer);
+        var header = (PcapHeader)capture.Header;
+        var packet = new CapturedPacket(buffer, data.Length, (int)header.PacketLength, ToUnixNanoseconds(header.Timeval), frameNumber);
+        if (_queue.Writer.TryWrite(packet))
+        {
+            Interlocked.Add(ref _queuedBytes, data.Length);
+            return;
+        }
+        Interlocked.Increment(ref _droppedByUs);
+        packet.Release();
+    }
+
+    private long ToUnixNanoseconds(PosixTimeval timeval) =>
+        _resolution == TimestampResolution.Nanosecond
+            ? (long)(timeval.Value * 1_000_000_000m)
+            : (long)timeval.Seconds * 1_000_000_000 + (long)timeval.MicroSeconds * 1_000;
+
+    private ICaptureStatistics? TryReadStatistics()
+    {
+        try
+        {
+            return _device.Opened ? _device.Statistics : null;
+        }
+        catch (PcapException)
+        {
+            return null;
+        }
+    }
+}
