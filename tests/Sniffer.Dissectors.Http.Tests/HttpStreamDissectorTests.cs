@@ -102,6 +102,7 @@ public class HttpStreamDissectorTests
 
     public static TheoryData<DissectorSettings> BombGuards =>
     [
+        DissectorSettings.Default with { MaxBodyBytes = 1024 * 1024 },
         DissectorSettings.Default with { MaxBodyBytes = 1024 * 1024, MaxDecompressionRatio = 100 },
         DissectorSettings.Default with { MaxBodyBytes = 1024 * 1024, MaxDecompressedBytes = 8 * 1024 * 1024 },
     ];

@@ -183,14 +183,17 @@ internal sealed class HttpBodyCollector : IDisposable
         if (room > 0) _kept.Write(decoded[..(int)Math.Min(room, decoded.Length)]);
 
         if (!_decoding) return;
+        // The ratio is against coded bytes the first decoder has actually taken, not all that were pushed,
+        // so one large segment cannot buy ratio × its size of output before the guard looks.
+        long codedTaken = _encodedLength - _decoders[0].PendingInput;
         bool overAbsolute = _decodedLength > _settings.MaxDecompressedBytes;
-        bool overRatio = _decodedLength > RatioGuardFloorBytes && _decodedLength > _encodedLength * _settings.MaxDecompressionRatio;
+        bool overRatio = _decodedLength > RatioGuardFloorBytes && _decodedLength > codedTaken * _settings.MaxDecompressionRatio;
         if (overAbsolute || overRatio)
         {
             _bomb = true;
             string reason = overAbsolute
                 ? $"decoded output passed {_settings.MaxDecompressedBytes} bytes"
-                : $"{_decodedLength} bytes decoded from {_encodedLength}: ratio over {_settings.MaxDecompressionRatio}";
+                : $"{_decodedLength} bytes decoded from {codedTaken}: ratio over {_settings.MaxDecompressionRatio}";
             _reportAnomaly(HttpAnomalyKinds.DecompressionBomb, reason);
             StopDecoding("decompression bomb guard: " + reason);
         }
