@@ -35,8 +35,8 @@ public sealed class AllocationTests
         [
             (LinkType.Raw, IPv4(segment[..608], moreFragments: true)),
             (LinkType.Raw, IPv4(segment[608..], fragmentOffset: 608)),
-            (LinkType.Raw, IPv6(Concat(IPv6FragmentHeader(Tcp, 608, false, 5), segment[608..]), nextHeader: 44)),
-            (LinkType.Raw, IPv6(Concat(IPv6FragmentHeader(Tcp, 0, true, 5), segment[..608]), nextHeader: 44)),
+            (LinkType.Raw, IPv6(Concat(IPv6FragmentHeader(Tcp, 608, false, 5), segment[608..]), nextHeader: IPv6Fragment)),
+            (LinkType.Raw, IPv6(Concat(IPv6FragmentHeader(Tcp, 0, true, 5), segment[..608]), nextHeader: IPv6Fragment)),
         ];
         var decoder = new PacketDecoder(DecoderSettings.Default, new RecordingSink());
 

@@ -21,7 +21,7 @@ public sealed class FragmentReassemblyTests
     {
         byte[] piece = content ?? Segment.AsSpan(offset, length).ToArray();
         return ipVersion == 6
-            ? IPv6(Concat(IPv6FragmentHeader(Tcp, offset, more, identification), piece), nextHeader: 44)
+            ? IPv6(Concat(IPv6FragmentHeader(Tcp, offset, more, identification), piece), nextHeader: IPv6Fragment)
             : IPv4(piece, Tcp, identification: (ushort)identification, moreFragments: more, fragmentOffset: offset);
     }
 
@@ -264,7 +264,7 @@ public sealed class FragmentReassemblyTests
     {
         var harness = new DecoderHarness();
         // RFC 8200 §4.5: Next Header values of later fragments may differ and are ignored.
-        byte[] lastNamingUdp = IPv6(Concat(IPv6FragmentHeader(Udp, 96, false, 0x4242), Segment[96..]), nextHeader: 44);
+        byte[] lastNamingUdp = IPv6(Concat(IPv6FragmentHeader(Udp, 96, false, 0x4242), Segment[96..]), nextHeader: IPv6Fragment);
 
         harness.Decode(lastNamingUdp, LinkType.Raw, out _);
         harness.Decode(Middle(6), LinkType.Raw, out _);

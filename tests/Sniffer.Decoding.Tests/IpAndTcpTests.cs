@@ -81,7 +81,7 @@ public sealed class IpAndTcpTests
     public void Ipv6_atomic_fragment_is_a_whole_packet()
     {
         var harness = new DecoderHarness();
-        byte[] atomic = IPv6(Concat(IPv6FragmentHeader(Tcp, 0, false, 77), TcpHeader()), nextHeader: IPv6FragmentNextHeader);
+        byte[] atomic = IPv6(Concat(IPv6FragmentHeader(Tcp, 0, false, 77), TcpHeader()), nextHeader: IPv6Fragment);
 
         Assert.Equal(DecodeResult.Tcp, harness.Decode(atomic, LinkType.Raw, out _));
         Assert.Equal(0, harness.Decoder.FragmentDatagramsInFlight);
@@ -224,10 +224,4 @@ public sealed class IpAndTcpTests
         Assert.Equal(tcp.WindowSize, segment.Window);
         Assert.Equal(tcp.PayloadData, segment.Payload);
     }
-
-    private const byte IPv6HopByHop = 0;
-    private const byte IPv6Routing = 43;
-    private const byte IPv6FragmentNextHeader = 44;
-    private const byte IPv6AuthenticationHeader = 51;
-    private const byte IPv6DestinationOptions = 60;
 }

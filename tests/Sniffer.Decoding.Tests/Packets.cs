@@ -11,6 +11,11 @@ internal static class Packets
     public const byte Tcp = 6;
     public const byte Udp = 17;
     public const byte Icmp = 1;
+    public const byte IPv6HopByHop = 0;
+    public const byte IPv6Routing = 43;
+    public const byte IPv6Fragment = 44;
+    public const byte IPv6AuthenticationHeader = 51;
+    public const byte IPv6DestinationOptions = 60;
     public const ushort EtherTypeIPv4 = 0x0800;
     public const ushort EtherTypeIPv6 = 0x86DD;
 

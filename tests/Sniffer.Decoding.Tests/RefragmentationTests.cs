@@ -84,7 +84,7 @@ public sealed class RefragmentationTests
     {
         byte[] data = segment.AsSpan(piece.Offset, piece.Length).ToArray();
         return ipVersion == 6
-            ? IPv6(Concat(IPv6FragmentHeader(Tcp, piece.Offset, piece.More, identification), data), nextHeader: 44)
+            ? IPv6(Concat(IPv6FragmentHeader(Tcp, piece.Offset, piece.More, identification), data), nextHeader: IPv6Fragment)
             : IPv4(data, Tcp, identification: (ushort)identification, moreFragments: piece.More, fragmentOffset: piece.Offset);
     }
 }

@@ -21,13 +21,13 @@ internal static class SampleFrames
     {
         List<(LinkType, byte[])> frames = [.. WholeTcp];
         frames.Add((LinkType.Raw, IPv4(TcpHeader(flags: TcpFlags.Syn, options: SynOptions, payload: []), options: [1, 1, 1, 0])));
-        frames.Add((LinkType.Raw, IPv6(Concat(IPv6OptionsHeader(43, 1), IPv6OptionsHeader(60, 2), IPv6OptionsHeader(Tcp, 1), TcpHeader()), nextHeader: 0)));
+        frames.Add((LinkType.Raw, IPv6(Concat(IPv6OptionsHeader(IPv6Routing, 1), IPv6OptionsHeader(IPv6DestinationOptions, 2), IPv6OptionsHeader(Tcp, 1), TcpHeader()), nextHeader: IPv6HopByHop)));
         frames.Add((LinkType.Raw, IPv4(UdpHeader(53, 53, [1, 2, 3, 4]), Udp)));
         byte[] segment = TcpHeader();
         frames.Add((LinkType.Raw, IPv4(segment[..24], identification: 9, moreFragments: true)));
         frames.Add((LinkType.Raw, IPv4(segment[24..], identification: 9, fragmentOffset: 24)));
-        frames.Add((LinkType.Raw, IPv6(Concat(IPv6FragmentHeader(Tcp, 0, true, 9), segment[..24]), nextHeader: 44)));
-        frames.Add((LinkType.Raw, IPv6(Concat(IPv6FragmentHeader(Tcp, 24, false, 9), segment[24..]), nextHeader: 44)));
+        frames.Add((LinkType.Raw, IPv6(Concat(IPv6FragmentHeader(Tcp, 0, true, 9), segment[..24]), nextHeader: IPv6Fragment)));
+        frames.Add((LinkType.Raw, IPv6(Concat(IPv6FragmentHeader(Tcp, 24, false, 9), segment[24..]), nextHeader: IPv6Fragment)));
         return frames;
     }
 }
