@@ -103,13 +103,9 @@ internal sealed class FlowDissection
         StreamBuffer buffer = _buffers[(int)direction];
         // Bytes before a gap cannot wait for a better probe: decide with what there is so they can be dissected.
         if (_mode == Mode.Selecting && buffer.Length > 0) Select(force: true, timestampNs);
-        if (_mode != Mode.Dissecting)
-        {
-            buffer.DiscardAll(streamOffset + length);
-            return;
-        }
         buffer.DiscardAll(streamOffset + length);
-        DeliverGap(direction, streamOffset, length, timestampNs);
+        // A dissector bound later sees where its bytes start through IStreamClock.StreamOffsetOf(0).
+        if (_mode == Mode.Dissecting) DeliverGap(direction, streamOffset, length, timestampNs);
     }
 
     public void OnEnd(Direction direction, StreamEndReason reason, long timestampNs)

@@ -25,6 +25,12 @@ public sealed record ReassemblyOptions
     /// <summary>Out-of-order bytes all flows together may hold; past it the least recently active flows give up their holes.</summary>
     public long MaxBufferedBytesTotal { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Segments of the flow that may still fill a hole after the peer acknowledged past it, before it becomes a gap.
+    /// Captures can show an ACK shortly before the data it acknowledges (multi-queue NICs, merged interfaces).
+    /// </summary>
+    public int AcknowledgedHoleGraceSegments { get; init; } = 4;
+
     /// <summary>Flows tracked at once; past it the least recently active flow is ended (anomaly tcp_flow_limit).</summary>
     public int MaxFlows { get; init; } = 1_000_000;
 

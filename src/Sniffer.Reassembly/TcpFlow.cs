@@ -38,7 +38,11 @@ internal sealed class TcpFlow : IHalfStreamReceiver
     {
         _sink = sink;
         _counters = counters;
-        _halves = [new TcpHalfStream(Direction.ClientToServer, this, counters), new TcpHalfStream(Direction.ServerToClient, this, counters)];
+        _halves =
+        [
+            new TcpHalfStream(Direction.ClientToServer, this, counters, options.AcknowledgedHoleGraceSegments),
+            new TcpHalfStream(Direction.ServerToClient, this, counters, options.AcknowledgedHoleGraceSegments),
+        ];
         _dissection = new FlowDissection(registry, options);
     }
 
@@ -149,7 +153,12 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         if (acknowledges && !IsClosed)
         {
             if (_ackRtt[receiver].TryAcknowledge(segment.AcknowledgmentNumber, now, out long rttNs)) _rttSamples.Add(rttNs);
-            incoming.AcknowledgedUpTo(segment.AcknowledgmentNumber, now);
+            incoming.AcknowledgedUpTo(segment.AcknowledgmentNumber);
+        }
+        if (!IsClosed)
+        {
+            _halves[0].AgeAcknowledgedHoles(now);
+            _halves[1].AgeAcknowledgedHoles(now);
         }
         if (segment.Has(TcpFlags.Rst))
         {

@@ -49,15 +49,23 @@ internal sealed class TcpHalfStream
     private readonly ReassemblyCounters _counters;
     private readonly List<PendingPiece> _pending = new();
 
+    private readonly int _holeGraceSegments;
+
     private uint _nextSeq;
     private long _nextOffset;
+    private long _acknowledgedOffset;
+    private int _graceLeft;
     private long _finOffset = NoFin;
     private bool _finDelivered;
 
     private const long NoFin = -1;
 
-    public TcpHalfStream(Direction direction, IHalfStreamReceiver receiver, ReassemblyCounters counters)
+    // RFC 7323 §2.3: a scaled window never exceeds 2^30 bytes, so no valid segment or ACK lies further ahead.
+    private const long MaxWindow = 1L << 30;
+
+    public TcpHalfStream(Direction direction, IHalfStreamReceiver receiver, ReassemblyCounters counters, int holeGraceSegments)
     {
+        _holeGraceSegments = holeGraceSegments;
         _direction = direction;
         _receiver = receiver;
         _counters = counters;
@@ -76,6 +84,7 @@ internal sealed class TcpHalfStream
     {
         _nextSeq = nextSeq;
         _nextOffset = 0;
+        _acknowledgedOffset = 0;
         IsSynchronized = true;
     }
 
@@ -86,6 +95,8 @@ internal sealed class TcpHalfStream
     public bool Accept(uint seq, ReadOnlySpan<byte> payload, int missingBytes, bool fin, long timestampNs)
     {
         long start = OffsetOf(seq);
+        // Further ahead than any receive window can reach: not this stream's bytes (a stale or forged segment).
+        if (start - _nextOffset > MaxWindow) return false;
         long end = start + payload.Length + missingBytes;
         if (fin && _finOffset == NoFin) _finOffset = end;
         // Bytes past the FIN cannot be part of the stream (RFC 9293 §3.10.7.4): keep the first FIN, drop the rest.
@@ -132,16 +143,27 @@ internal sealed class TcpHalfStream
     }
 
     /// <summary>
-    /// The peer acknowledged everything before <paramref name="ack"/>: whatever of it was not captured is lost
-    /// for good, so it becomes a gap and the bytes buffered behind it are delivered.
+    /// The peer acknowledged everything before <paramref name="ack"/>. Whatever of it the capture has not seen was
+    /// received without being captured, so it will be given up as a gap by <see cref="AgeAcknowledgedHoles"/>.
     /// </summary>
-    public void AcknowledgedUpTo(uint ack, long timestampNs)
+    public void AcknowledgedUpTo(uint ack)
     {
         if (!IsSynchronized) return;
-        long limit = OffsetOf(ack);
-        // The FIN occupies one sequence number (RFC 9293 §3.4) that is not a byte of the stream.
-        if (_finOffset != NoFin) limit = Math.Min(limit, _finOffset);
-        ReleaseHolesUpTo(limit, GapCause.NotCaptured, timestampNs);
+        long offset = OffsetOf(ack);
+        if (offset <= _acknowledgedOffset || offset - _nextOffset > MaxWindow) return;
+        if (offset > _nextOffset && _acknowledgedOffset <= _nextOffset) _graceLeft = _holeGraceSegments;
+        _acknowledgedOffset = offset;
+    }
+
+    /// <summary>
+    /// Called after each segment of the flow: a hole the peer acknowledged that the following segments did not fill
+    /// is lost for good (Zeek's "ACK above hole"). The grace exists because captures from multi-queue NICs or
+    /// merged interfaces can show an ACK just before the data it acknowledges.
+    /// </summary>
+    public void AgeAcknowledgedHoles(long timestampNs)
+    {
+        if (AcknowledgedLimit <= _nextOffset || _graceLeft-- > 0) return;
+        ReleaseHolesUpTo(AcknowledgedLimit, GapCause.NotCaptured, timestampNs);
     }
 
     /// <summary>Gives up the first hole so the oldest buffered bytes can be delivered. Returns the bytes released from the buffer.</summary>
@@ -159,7 +181,9 @@ internal sealed class TcpHalfStream
     /// </summary>
     public void ReleaseAllHoles(GapCause cause, long timestampNs)
     {
-        long limit = _finOffset != NoFin ? _finOffset : _pending.Count > 0 ? _pending[^1].End : _nextOffset;
+        long limit = _finOffset != NoFin
+            ? _finOffset
+            : Math.Max(_acknowledgedOffset, _pending.Count > 0 ? _pending[^1].End : _nextOffset);
         ReleaseHolesUpTo(limit, cause, timestampNs);
     }
 
@@ -177,10 +201,15 @@ internal sealed class TcpHalfStream
         _nextOffset = 0;
         _finOffset = NoFin;
         _finDelivered = false;
+        _acknowledgedOffset = 0;
+        _graceLeft = 0;
         IsSynchronized = false;
     }
 
     // Valid within 2^31 of the next expected byte, which the receive window always is (RFC 7323 §2.3 caps it at 2^30).
+    // The FIN occupies one sequence number (RFC 9293 §3.4) that is not a byte of the stream, so an ACK of it covers one byte less.
+    private long AcknowledgedLimit => _finOffset != NoFin ? Math.Min(_acknowledgedOffset, _finOffset) : _acknowledgedOffset;
+
     private long OffsetOf(uint seq) => _nextOffset + (int)(seq - _nextSeq);
 
     // RFC 9293 §3.8.4: a keep-alive carries SEG.SEQ = SND.NXT - 1 and zero or one byte of garbage.

@@ -64,6 +64,22 @@ public sealed class ReassemblyTests
     }
 
     [Fact]
+    public void Segments_and_ACKs_beyond_any_possible_window_are_ignored()
+    {
+        var (reassembler, factory) = NewReassembler();
+        var tcp = Connect(reassembler);
+
+        tcp.Data(C2S, 0, Ascii("real"));
+        tcp.Data(C2S, 0x5000_0000, Ascii("stale"));
+        tcp.Ack(C2S, 0x6000_0000);
+        tcp.Data(C2S, 4, Ascii(" data"));
+        reassembler.Complete(tcp.NowNs);
+
+        Assert.Equal("real data", Text(factory.Single.ClientToServer));
+        Assert.Empty(factory.Single.ClientToServer.Gaps);
+    }
+
+    [Fact]
     public void Data_on_the_SYN_is_the_first_byte_of_the_stream()
     {
         var (reassembler, factory) = NewReassembler();
@@ -408,7 +424,7 @@ public sealed class ReassemblyTests
     [Fact]
     public void A_FIN_past_a_hole_waits_for_the_hole_and_the_hole_becomes_a_gap_when_acknowledged()
     {
-        var (reassembler, factory) = NewReassembler();
+        var (reassembler, factory) = NewReassembler(ReassemblyOptions.Default with { AcknowledgedHoleGraceSegments = 0 });
         var tcp = Connect(reassembler);
 
         tcp.Data(C2S, 0, Ascii("abc"));
@@ -420,6 +436,26 @@ public sealed class ReassemblyTests
         Assert.Equal("abcghi", Text(factory.Single.ClientToServer));
         Assert.Equal(StreamEndReason.Fin, factory.Single.ClientToServer.End);
         Assert.Single(_sink.AnomaliesOf(AnomalyKinds.TcpContentGap));
+    }
+
+    [Fact]
+    public void An_ACK_captured_just_before_the_data_it_acknowledges_makes_no_gap()
+    {
+        var (reassembler, factory) = NewReassembler(ReassemblyOptions.Default with { AcknowledgedHoleGraceSegments = 2 });
+        var tcp = Connect(reassembler);
+
+        tcp.Data(C2S, 0, Ascii("abc"));
+        tcp.Ack(C2S, 9);
+        tcp.Data(C2S, 3, Ascii("def"));
+        tcp.Data(C2S, 6, Ascii("ghi"));
+        Assert.Equal("abcdefghi", Text(factory.Single.ClientToServer));
+
+        // Two later segments may fill a hole; after them it is lost.
+        tcp.Ack(C2S, 15);
+        tcp.Data(S2C, 0, Ascii("1"));
+        Assert.Empty(factory.Single.ClientToServer.Gaps);
+        tcp.Data(S2C, 1, Ascii("2"));
+        Assert.Equal([(9L, 6L)], factory.Single.ClientToServer.Gaps);
     }
 
     [Fact]
