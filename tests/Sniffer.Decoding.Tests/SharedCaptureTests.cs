@@ -1,47 +1,20 @@
-using SharpPcap;
-using SharpPcap.LibPcap;
+using PacketDotNet;
+using PacketDotNet.Utils;
 using Sniffer.Core.Packets;
 using Sniffer.Core.Records;
 using Sniffer.TestSupport;
 using Xunit;
+using static Sniffer.Decoding.Tests.CaptureDecoding;
 
 namespace Sniffer.Decoding.Tests;
 
 /// <summary>
 /// The reference captures beside the checkout (skipped when absent): real link layers, real traffic.
-/// libpcap (through SharpPcap) reads the files, so these tests judge the decoder independently of our own
-/// capture file reader. The corpus holds no fragmented trace; <see cref="RefragmentationTests"/> and
+/// The corpus holds no fragmented trace; <see cref="RefragmentationTests"/> and
 /// <see cref="FragmentReassemblyTests"/> cover reassembly instead.
 /// </summary>
 public sealed class SharedCaptureTests
 {
-    private sealed record CaptureSummary(DecoderCounters Counters, IReadOnlyDictionary<DecodeResult, int> Results, IReadOnlyList<Anomaly> Anomalies)
-    {
-        public int IpFrames => Count(DecodeResult.Tcp) + Count(DecodeResult.Udp) + Count(DecodeResult.OtherIp) + Count(DecodeResult.FragmentHeld);
-
-        public int Count(DecodeResult result) => Results.GetValueOrDefault(result);
-    }
-
-    private static CaptureSummary DecodeFile(string relativePath)
-    {
-        var sink = new RecordingSink();
-        var decoder = new PacketDecoder(DecoderSettings.Default, sink);
-        var results = new Dictionary<DecodeResult, int>();
-        using var device = new CaptureFileReaderDevice(RepositoryPaths.Shared(relativePath));
-        device.Open();
-        var linkType = (LinkType)(ushort)device.LinkType;
-        long frameNumber = 0;
-        while (device.GetNextPacket(out PacketCapture capture) == GetPacketStatus.PacketRead)
-        {
-            var header = (PcapHeader)capture.Header;
-            long timestampNs = (long)header.Timeval.Seconds * 1_000_000_000 + (long)header.Timeval.MicroSeconds * 1_000;
-            var frame = new CaptureFrame(capture.Data, (int)header.PacketLength, timestampNs, linkType, ++frameNumber);
-            DecodeResult result = decoder.Decode(frame, out _);
-            results[result] = results.GetValueOrDefault(result) + 1;
-        }
-        return new CaptureSummary(decoder.Counters, results, sink.Anomalies);
-    }
-
     public static TheoryData<string> AllCaptures()
     {
         var captures = new TheoryData<string>();
@@ -101,5 +74,38 @@ public sealed class SharedCaptureTests
         Assert.Equal(34, summary.Counters.TcpPayloadsCut);
         Assert.Equal(0, summary.Counters.TruncatedFrames);
         Assert.Empty(summary.Anomalies);
+    }
+
+    /// <summary>
+    /// Frame by frame against PacketDotNet wherever it parses the whole frame (it stops at radiotap's 802.11
+    /// and throws on snaplen-cut frames, which the tshark counts above cover): wherever it finds TCP directly
+    /// in IP, we must report the same ports, numbers, flags, window and payload bytes.
+    /// </summary>
+    [SharedCapturesTheory]
+    [InlineData("peers/zeek/mixed-vlan-mpls.pcap")]
+    [InlineData("peers/suricata-verify/tests/output-multi-eve/input.pcap")]
+    [InlineData("peers/suricata-verify/tests/http-ipv6/input.pcap")]
+    [InlineData("peers/arkime/tests/pcap/v6-http.pcap")]
+    [InlineData("peers/zeek/smtp.pcap")]
+    public void Segments_agree_with_packetdotnet_frame_by_frame(string capture)
+    {
+        int compared = 0;
+        DecodeFile(capture, (in CaptureFrame frame, DecodeResult result, in TcpSegment segment) =>
+        {
+            Packet parsed = Packet.ParsePacket((LinkLayers)frame.LinkType, frame.Data.ToArray());
+            if (parsed.Extract<TcpPacket>() is not { ParentPacket: IPPacket } tcp) return;
+            Assert.True(result == DecodeResult.Tcp, $"frame {frame.FrameNumber}: PacketDotNet sees TCP, we decoded {result}");
+            Assert.Equal(tcp.SourcePort, segment.Source.Port);
+            Assert.Equal(tcp.DestinationPort, segment.Destination.Port);
+            Assert.Equal(((IPPacket)tcp.ParentPacket).SourceAddress, segment.Source.ToIPAddress());
+            Assert.Equal(tcp.SequenceNumber, segment.SequenceNumber);
+            Assert.Equal(tcp.AcknowledgmentNumber, segment.AcknowledgmentNumber);
+            Assert.Equal((byte)tcp.Flags, (byte)segment.Flags);
+            Assert.Equal(tcp.WindowSize, segment.Window);
+            ByteArraySegment payload = tcp.PayloadDataSegment;
+            Assert.True(payload.ActualBytes().AsSpan().SequenceEqual(segment.Payload), $"frame {frame.FrameNumber}: payload differs");
+            compared++;
+        });
+        Assert.True(compared > 0, $"{capture}: PacketDotNet found no TCP to compare");
     }
 }
