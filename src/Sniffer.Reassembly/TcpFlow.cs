@@ -115,8 +115,12 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         // As tshark's tcp.analysis.zero_window: SYN, FIN and RST segments do not advertise a usable window.
         if (segment.Window == 0 && (segment.Flags & (TcpFlags.Syn | TcpFlags.Fin | TcpFlags.Rst)) == 0) stats.ZeroWindows++;
 
+        // An RST's acknowledgment field carries no promise (RFC 9293 §3.10.7.1): no RTT sample and no loss inferred from it.
+        bool acknowledges = segment.Has(TcpFlags.Ack) && !segment.Has(TcpFlags.Rst);
         if (IsClosed)
         {
+            // The ACKs of the FINs come after the close and still time the last round trips.
+            if (acknowledges) SampleAckRtt(receiver, segment.AcknowledgmentNumber, now);
             if (_resetSeen && payloadLength > 0 && !_dataAfterResetReported)
             {
                 _dataAfterResetReported = true;
@@ -132,8 +136,6 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         // The SYN occupies the sequence number before the first data byte (RFC 9293 §3.4); data on a SYN follows it.
         uint dataSeq = isSyn ? unchecked(segment.SequenceNumber + 1) : segment.SequenceNumber;
         if (!outgoing.IsSynchronized) outgoing.Synchronize(dataSeq);
-        // An RST's acknowledgment field carries no promise (RFC 9293 §3.10.7.1): do not infer losses from it.
-        bool acknowledges = segment.Has(TcpFlags.Ack) && !segment.Has(TcpFlags.Rst);
         if (acknowledges && !incoming.IsSynchronized) incoming.Synchronize(segment.AcknowledgmentNumber);
 
         bool retransmission = false;
@@ -150,10 +152,10 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         {
             _ackRtt[sender].Sent(unchecked(segment.SequenceNumber + (uint)segment.SequenceLength), now, retransmission);
         }
-        if (acknowledges && !IsClosed)
+        if (acknowledges)
         {
-            if (_ackRtt[receiver].TryAcknowledge(segment.AcknowledgmentNumber, now, out long rttNs)) _rttSamples.Add(rttNs);
-            incoming.AcknowledgedUpTo(segment.AcknowledgmentNumber);
+            SampleAckRtt(receiver, segment.AcknowledgmentNumber, now);
+            if (!IsClosed) incoming.AcknowledgedUpTo(segment.AcknowledgmentNumber);
         }
         if (!IsClosed)
         {
@@ -314,6 +316,11 @@ internal sealed class TcpFlow : IHalfStreamReceiver
             _ackNs = now;
             if (_synNs != NotSeen) Context.HandshakeRttNs = _ackNs - _synNs;
         }
+    }
+
+    private void SampleAckRtt(int dataDirection, uint ack, long timestampNs)
+    {
+        if (_ackRtt[dataDirection].TryAcknowledge(ack, timestampNs, out long rttNs)) _rttSamples.Add(rttNs);
     }
 
     private void EndDirection(Direction direction, StreamEndReason reason, long timestampNs)

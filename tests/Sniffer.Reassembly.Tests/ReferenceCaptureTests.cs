@@ -60,6 +60,36 @@ public sealed class ReferenceCaptureTests
         Assert.NotEmpty(truncated.Sink.AnomaliesOf(AnomalyKinds.TcpSnaplenTruncated));
     }
 
+    [SharedCapturesTheory]
+    [InlineData("http-keepalive-nginx")]
+    [InlineData("http-methods")]
+    [InlineData("smtp-swaks-aiosmtpd")]
+    [InlineData("imap-curl-dovecot")]
+    public void ACK_RTT_samples_agree_with_tshark(string capture)
+    {
+        // real-truth/<capture>/tcp-ack-rtt.tsv: frame, tcp.stream, srcport, acks_frame, ack_rtt in seconds.
+        var expected = File.ReadLines(RepositoryPaths.Shared($"real-truth/{capture}/tcp-ack-rtt.tsv")).Skip(1)
+            .Select(line => line.Split('\t'))
+            .GroupBy(fields => int.Parse(fields[1]), fields => (long)Math.Round(double.Parse(fields[4]) * 1e9))
+            .OrderBy(group => group.Key)
+            .Select(group => (Count: group.Count(), Min: group.Min(), Median: Median(group.ToList()), Max: group.Max()))
+            .ToList();
+
+        var (sink, _) = Replay($"real/{capture}.pcap");
+
+        // tshark numbers streams in order of first packet, as flow ids are.
+        var actual = sink.Flows.OrderBy(f => f.FlowId)
+            .Select(f => (Count: f.AckRttSamples, Min: f.AckRttMinNs ?? 0, Median: f.AckRttMedianNs ?? 0, Max: f.AckRttMaxNs ?? 0)).ToList();
+        Assert.Equal(expected, actual);
+    }
+
+    private static long Median(List<long> values)
+    {
+        values.Sort();
+        int middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
     private static (RecordingSink Sink, Dictionary<(FlowKey, Direction), Stream> Streams) Replay(string relativePath)
     {
         var sink = new RecordingSink();
