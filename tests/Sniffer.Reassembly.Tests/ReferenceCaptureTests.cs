@@ -83,6 +83,28 @@ public sealed class ReferenceCaptureTests
         Assert.Equal(expected, actual);
     }
 
+    [SharedCapturesTheory]
+    [InlineData("http-cookies")]
+    [InlineData("http-gzip-nginx")]
+    [InlineData("http-methods")]
+    [InlineData("smtp-curl-aiosmtpd")]
+    [InlineData("smtp-swaks-aiosmtpd")]
+    [InlineData("imap-curl-dovecot")]
+    public void Handshake_RTTs_agree_with_tshark_initial_rtt(string capture)
+    {
+        // real-truth/<capture>/tcp-initial-rtt.tsv: tcp.stream, frame of the handshake's ACK, SYN → ACK in seconds.
+        var expected = File.ReadLines(RepositoryPaths.Shared($"real-truth/{capture}/tcp-initial-rtt.tsv")).Skip(1)
+            .Select(line => line.Split('\t'))
+            .OrderBy(fields => int.Parse(fields[0]))
+            .Select(fields => (long?)Math.Round(double.Parse(fields[2]) * 1e9))
+            .ToList();
+
+        var (sink, _) = Replay($"real/{capture}.pcap");
+
+        Assert.Equal(expected, sink.Flows.OrderBy(f => f.FlowId).Select(f => f.HandshakeRttNs));
+        Assert.All(sink.Flows, flow => Assert.Equal(flow.HandshakeRttNs, flow.SynToSynAckNs + flow.SynAckToAckNs));
+    }
+
     private static long Median(List<long> values)
     {
         values.Sort();
