@@ -105,6 +105,57 @@ public sealed class ReferenceCaptureTests
         Assert.All(sink.Flows, flow => Assert.Equal(flow.HandshakeRttNs, flow.SynToSynAckNs + flow.SynAckToAckNs));
     }
 
+    public static IEnumerable<object[]> PeerEthernetCaptures()
+    {
+        if (RepositoryPaths.SharedCaptures is null)
+        {
+            yield return ["(absent)"];
+            yield break;
+        }
+        string peers = RepositoryPaths.Shared("peers");
+        foreach (string path in Directory.EnumerateFiles(peers, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            if (CaptureReplay.IsEthernetPcap(path)) yield return [Path.GetRelativePath(RepositoryPaths.SharedCaptures, path)];
+        }
+    }
+
+    /// <summary>
+    /// Zeek's, Arkime's and Suricata's test traces (torture tests, retransmissions, captures starting mid-stream):
+    /// whatever they hold, each direction reaches its dissector as data and gaps tiling the stream without overlap,
+    /// and nothing stays in the table or its buffers after the end of the capture.
+    /// </summary>
+    [SharedCapturesTheory]
+    [MemberData(nameof(PeerEthernetCaptures))]
+    public void Peer_test_traces_keep_the_stream_invariants(string capture)
+    {
+        var sink = new RecordingSink();
+        var factory = new RecordingDissectorFactory();
+        var registry = new DissectorRegistry();
+        registry.Add(factory);
+        var reassembler = new TcpReassembler(ReassemblyOptions.Default, registry, sink);
+
+        CaptureReplay.Run(RepositoryPaths.Shared(capture), reassembler);
+
+        Assert.Equal(0, reassembler.Counters.FlowsActive);
+        Assert.Equal(0, reassembler.Counters.BufferedBytes);
+        Assert.Equal(reassembler.Counters.FlowsSeen, sink.Flows.Count());
+        Assert.Equal(sink.Flows.Count(), sink.Flows.Select(f => f.FlowId).Distinct().Count());
+        foreach (RecordingDissector dissector in factory.Created)
+        {
+            foreach (DirectionTranscript transcript in dissector.Directions)
+            {
+                // Walk data and gaps together: each must start where the previous one ended.
+                var pieces = transcript.Offsets.Select(offset => (Offset: offset, Length: 1L)).Concat(transcript.Gaps).OrderBy(p => p.Offset).ToList();
+                for (int i = 1; i < pieces.Count; i++)
+                {
+                    Assert.True(pieces[i].Offset == pieces[i - 1].Offset + pieces[i - 1].Length,
+                        $"{dissector.Flow.Key}: stream jumps from {pieces[i - 1].Offset + pieces[i - 1].Length} to {pieces[i].Offset}");
+                }
+                Assert.NotNull(transcript.End);
+            }
+        }
+    }
+
     private static long Median(List<long> values)
     {
         values.Sort();

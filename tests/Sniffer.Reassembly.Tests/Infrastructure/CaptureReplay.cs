@@ -10,6 +10,16 @@ namespace Sniffer.Reassembly.Tests.Infrastructure;
 /// </summary>
 internal static class CaptureReplay
 {
+    /// <summary>True for a little-endian classic pcap of Ethernet frames, the only kind <see cref="Run"/> reads.</summary>
+    public static bool IsEthernetPcap(string path)
+    {
+        Span<byte> header = stackalloc byte[24];
+        using FileStream stream = File.OpenRead(path);
+        if (stream.ReadAtLeast(header, 24, throwOnEndOfStream: false) < 24) return false;
+        uint magic = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        return magic is 0xA1B2C3D4 or 0xA1B23C4D && BinaryPrimitives.ReadUInt32LittleEndian(header[20..]) == 1;
+    }
+
     public static void Run(string path, TcpReassembler reassembler)
     {
         byte[] file = File.ReadAllBytes(path);
@@ -43,6 +53,14 @@ internal static class CaptureReplay
         if (frame.Length < 14) return;
         ushort etherType = BinaryPrimitives.ReadUInt16BigEndian(frame[12..]);
         ReadOnlySpan<byte> ip = frame[14..];
+        ushort vlanId = 0;
+        // 802.1Q / 802.1ad tags: keep the innermost VLAN id, as the decoder does.
+        while (etherType is 0x8100 or 0x88A8 && ip.Length >= 4)
+        {
+            vlanId = (ushort)(BinaryPrimitives.ReadUInt16BigEndian(ip) & 0x0FFF);
+            etherType = BinaryPrimitives.ReadUInt16BigEndian(ip[2..]);
+            ip = ip[4..];
+        }
         NetworkEndpoint source, destination;
         int tcpStart, ipPayloadLength;
         if (etherType == 0x0800 && ip.Length >= 20 && ip[9] == 6)
@@ -66,13 +84,13 @@ internal static class CaptureReplay
 
         ReadOnlySpan<byte> tcp = ip[tcpStart..];
         int tcpHeaderLength = (tcp[12] >> 4) * 4;
-        if (tcp.Length < tcpHeaderLength) return;
+        if (tcpHeaderLength < 20 || tcp.Length < tcpHeaderLength || ipPayloadLength < tcpHeaderLength) return;
         int payloadLength = ipPayloadLength - tcpHeaderLength;
         ReadOnlySpan<byte> payload = tcp[tcpHeaderLength..];
         // Ethernet pads short frames: the IP length, not the frame, says where the payload ends.
         if (payload.Length > payloadLength) payload = payload[..payloadLength];
 
-        var segment = new TcpSegment(source, destination, 0,
+        var segment = new TcpSegment(source, destination, vlanId,
             BinaryPrimitives.ReadUInt32BigEndian(tcp[4..]), BinaryPrimitives.ReadUInt32BigEndian(tcp[8..]),
             (TcpFlags)tcp[13], BinaryPrimitives.ReadUInt16BigEndian(tcp[14..]), TcpOptions.None,
             payload, payloadLength - payload.Length, timestampNs, frameNumber);
