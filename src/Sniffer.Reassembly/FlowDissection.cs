@@ -25,8 +25,14 @@ internal sealed class FlowDissection
     /// <summary>How one factory's probe judged the bytes seen so far in both directions.</summary>
     private enum Verdict
     {
+        /// <summary>A direction said NoMatch, or there are no bytes to judge.</summary>
         Rejected,
+
+        /// <summary>No match yet, and more bytes may still come.</summary>
         Undecided,
+
+        /// <summary>No contradiction, but the probe needed more bytes than there are or will be.</summary>
+        Inconclusive,
         MatchedOneWay,
         MatchedOneWayAwaitingOther,
         MatchedBothWays,
@@ -140,14 +146,14 @@ internal sealed class FlowDissection
                 Bind(portCandidate, timestampNs);
                 return;
             }
-            // A port binding needs only one direction to confirm it; nothing contradicting it is enough once time is up.
+            // A port binding needs only one direction to confirm it, and once no more bytes will come,
+            // bytes that do not contradict it are enough.
             switch (Judge(portCandidate, force))
             {
-                case Verdict.MatchedBothWays or Verdict.MatchedOneWay or Verdict.MatchedOneWayAwaitingOther:
+                case Verdict.MatchedBothWays or Verdict.MatchedOneWay or Verdict.MatchedOneWayAwaitingOther or Verdict.Inconclusive:
                     Bind(portCandidate, timestampNs);
                     return;
                 case Verdict.Undecided:
-                    if (force || BothDirectionsExhausted()) Bind(portCandidate, timestampNs);
                     return;
             }
         }
@@ -182,7 +188,7 @@ internal sealed class FlowDissection
     private Verdict Judge(IDissectorFactory factory, bool force)
     {
         int matches = 0;
-        bool awaiting = false;
+        bool awaiting = false, judged = false;
         for (int direction = 0; direction < 2; direction++)
         {
             StreamBuffer buffer = _buffers[direction];
@@ -192,6 +198,7 @@ internal sealed class FlowDissection
                 awaiting |= !exhausted;
                 continue;
             }
+            judged = true;
             ReadOnlySpan<byte> firstBytes = buffer.Unconsumed[..Math.Min(buffer.Length, _options.ProbeBytes)];
             ProbeResult result;
             try
@@ -210,10 +217,8 @@ internal sealed class FlowDissection
                     break;
                 case ProbeResult.NoMatch:
                     return Verdict.Rejected;
-                case ProbeResult.NeedMoreData when exhausted:
-                    return Verdict.Rejected;
-                default:
-                    awaiting = true;
+                case ProbeResult.NeedMoreData:
+                    awaiting |= !exhausted;
                     break;
             }
         }
@@ -223,12 +228,9 @@ internal sealed class FlowDissection
             (1, true) => Verdict.MatchedOneWayAwaitingOther,
             (1, false) => Verdict.MatchedOneWay,
             (_, true) => Verdict.Undecided,
-            _ => Verdict.Rejected,
+            _ => judged ? Verdict.Inconclusive : Verdict.Rejected,
         };
     }
-
-    private bool BothDirectionsExhausted() =>
-        (_ended[0] || _buffers[0].Length >= _options.ProbeBytes) && (_ended[1] || _buffers[1].Length >= _options.ProbeBytes);
 
     private void Bind(IDissectorFactory factory, long timestampNs)
     {

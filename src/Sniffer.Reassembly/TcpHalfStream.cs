@@ -76,9 +76,6 @@ internal sealed class TcpHalfStream
     /// <summary>Out-of-order bytes held for this direction.</summary>
     public long BufferedBytes { get; private set; }
 
-    /// <summary>Stream offset of the next byte to deliver.</summary>
-    public long NextOffset => _nextOffset;
-
     /// <summary>Starts the stream: <paramref name="nextSeq"/> is the sequence number of stream offset 0.</summary>
     public void Synchronize(uint nextSeq)
     {
@@ -116,13 +113,8 @@ internal sealed class TcpHalfStream
 
         if (start < _nextOffset)
         {
-            int skip = (int)(_nextOffset - start);
-            if (skip >= payload.Length)
-            {
-                missingBytes -= skip - payload.Length;
-                payload = default;
-            }
-            else payload = payload[skip..];
+            // Already delivered in front: keep only the new tail (which may lie entirely in the snaplen-cut part).
+            payload = payload[(int)Math.Min(_nextOffset - start, payload.Length)..];
             start = _nextOffset;
         }
         int capturedLength = (int)Math.Min(payload.Length, end - start);

@@ -58,6 +58,15 @@ public sealed class DissectorRegistryTests
     }
 
     [Fact]
+    public void Too_few_bytes_to_probe_keep_the_port_binding_but_give_no_content_match_elsewhere()
+    {
+        Run(port: 80, ("c", "GE"));
+        Run(port: 18080, ("c", "GE"));
+
+        Assert.Equal(["web", null], _sink.Flows.Select(f => f.Protocol));
+    }
+
+    [Fact]
     public void A_match_in_both_directions_beats_an_earlier_factory_matching_one()
     {
         var registry = new DissectorRegistry();
