@@ -1,0 +1,40 @@
+using Sniffer.Analysis.Http;
+using Sniffer.Capture.Files;
+using Sniffer.Core.Packets;
+using Sniffer.Engine;
+using Sniffer.TestSupport;
+using Sniffer.TestSupport.CaptureFiles;
+using Sniffer.TestSupport.Synthesis;
+
+namespace Sniffer.Analysis.Tests.Support;
+
+/// <summary>What the whole pipeline, with the analysis tapped in front of a list, made of a capture.</summary>
+public sealed record AnalysedCapture(HttpAnalysisReport Report, ListSink Sink);
+
+public static class SynthesisedCapture
+{
+    /// <summary>Writes the conversations' frames, merged in time order, to a pcap and runs it through the pipeline.</summary>
+    public static AnalysedCapture Analyse(params TcpConversation[] conversations)
+    {
+        using var output = new MemoryStream();
+        using (var writer = new PcapFileWriter(output, LinkType.Ethernet, leaveOpen: true))
+        {
+            foreach (SyntheticFrame frame in conversations.SelectMany(c => c.Frames).OrderBy(f => f.TimestampNs))
+                writer.Write(frame.Bytes, frame.Bytes.Length, frame.TimestampNs);
+        }
+        using var file = TemporaryFile.WithContent(output.ToArray(), ".pcap");
+        return AnalyseFile(file.Path);
+    }
+
+    public static AnalysedCapture AnalyseFile(string path)
+    {
+        var sink = new ListSink();
+        var analysis = new HttpAnalysis(next: sink);
+        using (var pipeline = new AnalysisPipeline(new PipelineOptions(), analysis))
+        {
+            CaptureFilesResult result = CaptureFileAnalysis.Read([path], pipeline);
+            Assert.False(result.Failed, string.Join("; ", result.Files.Select(f => f.Error)));
+        }
+        return new AnalysedCapture(analysis.Complete(), sink);
+    }
+}
