@@ -34,6 +34,9 @@ public static class HttpAnomalyKinds
     public const string InvalidContentLength = "http_invalid_content_length";
     public const string ConflictingContentLengths = "http_conflicting_content_lengths";
     public const string UnsupportedTransferEncoding = "http_unsupported_transfer_encoding";
+
+    /// <summary>"identity" among the transfer codings: a no-op in RFC 2616, unknown since RFC 7230 (Zeek's HTTP_chunked_multi).</summary>
+    public const string IdentityTransferCoding = "http_identity_transfer_coding";
     public const string InvalidChunkSize = "http_invalid_chunk_size";
     public const string MissingChunkTerminator = "http_missing_chunk_terminator";
 

@@ -81,7 +81,24 @@ public sealed class HttpStreamDissector : IStreamDissector
         if (!reader.End) _nowNs = clock.TimeAt(reader.Consumed);
         try
         {
-            DissectStatus status = Run(half, ref reader, clock);
+            DissectStatus status;
+            while (true)
+            {
+                try
+                {
+                    status = Run(half, ref reader, clock);
+                    break;
+                }
+                catch (HttpViolationException violation) when (half.State is HalfState.ChunkHeader or HalfState.ChunkDataEnd)
+                {
+                    // Bad chunk framing loses where this body ends, as a gap would, but the head was understood: keep the
+                    // message as incomplete and look for the next start line, so what a lenient peer reads next (a
+                    // smuggled request after a chunk size overflowing 64 bits, say) is still dissected, as Zeek does.
+                    Report(HttpAnomalyKinds.For(violation.Violation), $"{direction.Label()} {violation.Detail}");
+                    FinishMessage(half, half.LastByteNs ?? _nowNs, complete: false);
+                    StartResync(half);
+                }
+            }
             if (status == DissectStatus.NeedMoreData && reader.Consumed > startConsumed) status = DissectStatus.Progress;
             return status;
         }
@@ -312,7 +329,7 @@ public sealed class HttpStreamDissector : IStreamDissector
         MessageHead head = half.Head!;
         // Framing first: a request whose length is unknowable is a violation and never becomes an exchange.
         long? contentLength = ContentLength(head);
-        IReadOnlyList<string> transferCodings = HeaderValues.ListTokens(head.Headers, "Transfer-Encoding");
+        IReadOnlyList<string> transferCodings = TransferCodings(half);
         if (transferCodings.Count > 0)
         {
             ReportSmugglingAmbiguity(half, contentLength);
@@ -405,7 +422,7 @@ public sealed class HttpStreamDissector : IStreamDissector
             return;
         }
         long? contentLength = ContentLength(head);
-        IReadOnlyList<string> transferCodings = HeaderValues.ListTokens(head.Headers, "Transfer-Encoding");
+        IReadOnlyList<string> transferCodings = TransferCodings(half);
         if (transferCodings.Count > 0)
         {
             ReportSmugglingAmbiguity(half, contentLength);
@@ -590,6 +607,20 @@ public sealed class HttpStreamDissector : IStreamDissector
         }
         if (members > 1) Report(HttpAnomalyKinds.RepeatedContentLength, $"Content-Length {length} given {members} times");
         return length;
+    }
+
+    /// <summary>
+    /// The Transfer-Encoding codings that change the bytes. "identity" was a no-op coding (RFC 2616 §3.6) that RFC 7230
+    /// dropped, so "chunked, identity" is framed as chunked, as an RFC 2616 peer would; a current server rejects it
+    /// (RFC 9112 §6.3 item 4), and peers disagreeing on framing is how requests get smuggled, so it is reported.
+    /// </summary>
+    private IReadOnlyList<string> TransferCodings(HalfStream half)
+    {
+        IReadOnlyList<string> codings = HeaderValues.ListTokens(half.Head!.Headers, "Transfer-Encoding");
+        if (!codings.Contains("identity")) return codings;
+        Report(HttpAnomalyKinds.IdentityTransferCoding,
+            $"{half.Direction.Label()} Transfer-Encoding {SafeText.Escape(string.Join(", ", codings))} read without identity");
+        return codings.Where(coding => coding != "identity").ToList();
     }
 
     /// <summary>Transfer-Encoding overrides Content-Length (RFC 9112 §6.3 item 3), but peers that disagree on it get smuggled requests.</summary>

@@ -13,6 +13,8 @@ public class HttpDissectorFactoryTests
     [InlineData("GET / HTTP/1.1\r\nHost: x\r\n", ProbeResult.Match)]
     [InlineData("propfind /dav HTTP/1.1\n", ProbeResult.Match)]
     [InlineData("GET / HTTP/1.", ProbeResult.NeedMoreData)]
+    [InlineData("GET / HTTP/1.1\r", ProbeResult.NeedMoreData)]
+    [InlineData("GET /a\rb HTTP/1.1\r\n", ProbeResult.NoMatch)]
     [InlineData("GE", ProbeResult.NeedMoreData)]
     [InlineData("", ProbeResult.NeedMoreData)]
     [InlineData("\u0016\u0003\u0001\u0002\u0000", ProbeResult.NoMatch)]

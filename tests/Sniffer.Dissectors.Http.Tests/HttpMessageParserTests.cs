@@ -179,7 +179,6 @@ public class HttpMessageParserTests
     }
 
     [Theory]
-    [InlineData("NoColon\r\n\r\n", HttpViolation.InvalidHeaderLine)]
     [InlineData(": empty name\r\n\r\n", HttpViolation.InvalidHeaderLine)]
     [InlineData(" leading: fold\r\n\r\n", HttpViolation.InvalidHeaderLine)]
     [InlineData("Bad Name: x\r\n\r\n", HttpViolation.InvalidHeaderLine)]
@@ -217,6 +216,20 @@ public class HttpMessageParserTests
         var handler = new RecordingHandler(new Recorded());
 
         Assert.True(HttpMessageParser.TryParseHeaders(ref reader, ref handler, Limits, ref progress));
+    }
+
+    [Fact]
+    public void SkipsALineWithoutAColonAsALeniency()
+    {
+        var reader = Reader("Host: a\r\nMozilla 4.0 (compatible; MSIE 5.01)\r\nX: b\r\n\r\n");
+        var progress = new HttpScanProgress();
+        var handler = new RecordingHandler(new Recorded());
+
+        Assert.True(HttpMessageParser.TryParseHeaders(ref reader, ref handler, Limits, ref progress));
+
+        Assert.Equal(HttpLeniency.FieldLineWithoutColon, handler.Recorded.Leniencies);
+        Assert.Equal(["Host", "X"], handler.Recorded.Headers.Select(h => h.Name));
+        Assert.True(reader.End);
     }
 
     [Fact]

@@ -98,18 +98,19 @@ public class HttpStreamDissectorEdgeTests
     }
 
     [Fact]
-    public void ViolationInsideAChunkedBodyKeepsWhatArrived()
+    public void BadChunkFramingKeepsWhatArrivedAndResynchronises()
     {
         var driver = new ConversationDriver()
-            .Client("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
-            .Server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\nzz\r\n");
-        Assert.Equal(DissectStatus.Violation, driver.Statuses[^1]);
+            .Client("GET / HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n")
+            .Server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\nzz\r\nHTTP/1.1 204 No Content\r\n\r\n");
+        Assert.Equal(DissectStatus.Progress, driver.Statuses[^1]);
         driver.EndBoth();
 
-        HttpResponse response = driver.Transactions.Single().Response!;
+        HttpResponse response = driver.Transactions[0].Response!;
         Assert.False(response.Complete);
         Assert.Equal("abcd", Encoding.ASCII.GetString(response.Body!.Content));
-        Assert.Equal(HttpAnomalyKinds.InvalidChunkSize, driver.Anomalies.Single().Kind);
+        Assert.Equal(204, driver.Transactions[1].Response!.StatusCode);
+        Assert.Equal([HttpAnomalyKinds.InvalidChunkSize, HttpAnomalyKinds.Resynchronised], driver.Anomalies.Select(a => a.Kind));
     }
 
     [Fact]

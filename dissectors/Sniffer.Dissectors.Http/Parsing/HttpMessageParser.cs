@@ -267,7 +267,14 @@ public static class HttpMessageParser
                 if (line[0] is SP or HT) Reject(HttpViolation.InvalidHeaderLine, line); // a fold with nothing to continue
 
                 int colon = line.IndexOf(Colon);
-                if (colon <= 0) Reject(HttpViolation.InvalidHeaderLine, line);
+                if (colon < 0)
+                {
+                    // Not a field line at all (RFC 9112 §5): seen from old clients that send a bare User-Agent string.
+                    // Skipping it cannot change where the message ends, so a recipient loses nothing by ignoring it.
+                    handler.OnLeniency(HttpLeniency.FieldLineWithoutColon);
+                    continue;
+                }
+                if (colon == 0) Reject(HttpViolation.InvalidHeaderLine, line);
                 ReadOnlySpan<byte> name = line[..colon];
                 if (name[^1] is SP or HT)
                 {

@@ -13,7 +13,11 @@ internal static class HttpStartLineSniffer
     private const int MaxMethodLetters = 24;
     private const byte SP = (byte)' ';
 
-    /// <summary>Matches <c>^[A-Za-z]+ \S+ HTTP/\d\.\d\r?\n</c> or a prefix of it.</summary>
+    /// <summary>
+    /// Matches <c>^[A-Za-z]+ target HTTP/\d\.\d\r?\n</c> or a prefix of it. The version is the last word of the line,
+    /// as the request-line parser reads it, so a target with raw spaces ("CONNECT host:25 / HTTP/1.0", seen from
+    /// broken clients) is still recognised; the target is visible characters and spaces otherwise.
+    /// </summary>
     public static ProbeResult RequestLine(ReadOnlySpan<byte> bytes)
     {
         int i = 0;
@@ -21,18 +25,17 @@ internal static class HttpStartLineSniffer
         if (i == bytes.Length) return i <= MaxMethodLetters ? ProbeResult.NeedMoreData : ProbeResult.NoMatch;
         if (i == 0 || i > MaxMethodLetters || bytes[i] != SP) return ProbeResult.NoMatch;
 
-        int targetStart = ++i;
-        while (i < bytes.Length && bytes[i] > SP && bytes[i] != 0x7f) i++;
-        if (i == bytes.Length) return ProbeResult.NeedMoreData;
-        if (i == targetStart || bytes[i] != SP) return ProbeResult.NoMatch;
-
         ReadOnlySpan<byte> rest = bytes[(i + 1)..];
-        ProbeResult version = MatchTemplate(rest, "HTTP/#.#"u8);
-        if (version != ProbeResult.Match) return version;
-        rest = rest[8..];
-        if (!rest.IsEmpty && rest[0] == (byte)'\r') rest = rest[1..];
-        if (rest.IsEmpty) return ProbeResult.NeedMoreData;
-        return rest[0] == (byte)'\n' ? ProbeResult.Match : ProbeResult.NoMatch;
+        int lineFeed = rest.IndexOf((byte)'\n');
+        ReadOnlySpan<byte> line = lineFeed < 0 ? rest : rest[..lineFeed];
+        if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
+        if (line.IndexOfAnyExceptInRange(SP, (byte)'~') >= 0) return ProbeResult.NoMatch;
+        if (lineFeed < 0) return ProbeResult.NeedMoreData;
+
+        int versionStart = line.LastIndexOf(SP) + 1;
+        if (versionStart <= 1 || line[..(versionStart - 1)].Trim(SP).IsEmpty) return ProbeResult.NoMatch;
+        ReadOnlySpan<byte> version = line[versionStart..];
+        return version.Length == 8 && MatchTemplate(version, "HTTP/#.#"u8) == ProbeResult.Match ? ProbeResult.Match : ProbeResult.NoMatch;
     }
 
     /// <summary>Matches <c>^HTTP/1\.[01] \d\d\d</c> or a prefix of it.</summary>

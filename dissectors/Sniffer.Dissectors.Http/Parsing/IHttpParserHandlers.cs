@@ -23,6 +23,9 @@ public enum HttpLeniency
 
     /// <summary>A method that is not upper case; methods are case-sensitive (RFC 9110 §9.1).</summary>
     LowerCaseMethod = 1 << 5,
+
+    /// <summary>A line in the header section with no colon, skipped (RFC 9112 §5 has no room for it).</summary>
+    FieldLineWithoutColon = 1 << 6,
 }
 
 /// <summary>Receives what the parsers find. Implement on a struct so calls are devirtualised (Kestrel's pattern).</summary>
