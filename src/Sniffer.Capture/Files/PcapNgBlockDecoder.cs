@@ -56,7 +56,7 @@ internal sealed class PcapNgBlockDecoder : CaptureFormatDecoder
         {
             throw new CaptureFileException(path, 0, $"pcapng section header block is cut short: {input.Available} bytes");
         }
-        decoder.StartSection(input.Window[..blockLength], 0);
+        decoder.StartSection(decoder.CheckedBlock(blockLength, 0), 0);
         input.Advance(blockLength);
         return decoder;
     }
@@ -73,12 +73,7 @@ internal sealed class PcapNgBlockDecoder : CaptureFormatDecoder
                 return EndAtTruncatedRecord(offset,
                     $"last block is cut short: its header announces {blockLength} bytes, only {Input.Available} follow");
             }
-            ReadOnlySpan<byte> block = Input.Window[..blockLength];
-            uint trailerLength = ByteOrder.ReadUInt32(block[^4..], _bigEndian);
-            if (trailerLength != (uint)blockLength)
-            {
-                throw CorruptRecord(offset, $"block length {blockLength} does not match the {trailerLength} repeated at its end");
-            }
+            ReadOnlySpan<byte> block = CheckedBlock(blockLength, offset);
             ReadOnlySpan<byte> body = block[8..^4];
 
             bool isFrame = false;
@@ -168,6 +163,18 @@ internal sealed class PcapNgBlockDecoder : CaptureFormatDecoder
             throw CorruptRecord(offset, $"block of type 0x{blockType:x8} is {blockLength} bytes long, too short for its fixed fields");
         }
         return true;
+    }
+
+    /// <summary>The whole buffered block, once the length repeated at its end agrees with the one in front.</summary>
+    private ReadOnlySpan<byte> CheckedBlock(int blockLength, long offset)
+    {
+        ReadOnlySpan<byte> block = Input.Window[..blockLength];
+        uint trailingLength = ByteOrder.ReadUInt32(block[^4..], _bigEndian);
+        if (trailingLength != (uint)blockLength)
+        {
+            throw CorruptRecord(offset, $"block length {blockLength} does not match the {trailingLength} repeated at its end");
+        }
+        return block;
     }
 
     private void StartSection(ReadOnlySpan<byte> block, long offset)

@@ -50,4 +50,22 @@ public sealed class GzipTests
         Assert.Equal(compressed.Length, reader.BytesRead);
         Assert.Equal(24 + 16 + 100_000, reader.Position);
     }
+
+    [Fact]
+    public void Compressed_file_cut_short_keeps_the_frames_before_the_cut()
+    {
+        var builder = new PcapFileBuilder();
+        for (int i = 0; i < 2000; i++) builder.AddPacket(Bytes(200, (byte)i), (uint)i, 0);
+        byte[] compressed = Gzip.Compress(builder.ToArray());
+
+        ReadOutcome outcome = ReadAll(compressed[..(compressed.Length / 2)]);
+
+        // The inflater reports a cut-short stream as its end, so this reads like a plain file cut short: the frames
+        // before the cut, and a warning at the record it fell in. (A cut falling exactly between records leaves no trace.)
+        Assert.InRange(outcome.Frames.Count, 1, 1999);
+        Assert.Equal(Enumerable.Range(1, outcome.Frames.Count).Select(n => (long)n), outcome.Frames.Select(f => f.FrameNumber));
+        ReaderWarning warning = Assert.Single(outcome.Warnings);
+        Assert.Equal(PcapFileBuilder.FileHeaderLength + outcome.Frames.Count * (PcapFileBuilder.RecordHeaderLength + 200L), warning.Offset);
+        Assert.Null(outcome.Error);
+    }
 }

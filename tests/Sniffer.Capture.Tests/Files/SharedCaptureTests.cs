@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Sniffer.Capture.Files;
 using Sniffer.Core.Packets;
 using Sniffer.TestSupport;
+using Sniffer.TestSupport.CaptureFiles;
 using Xunit.Abstractions;
 
 namespace Sniffer.Capture.Tests.Files;
@@ -43,6 +44,20 @@ public sealed class SharedCaptureTests(ITestOutputHelper output)
 
         if (CapinfosPacketCount(path) is { } expected) Assert.Equal(expected, reader.FramesRead);
         else output.WriteLine("capinfos is not on PATH (install tshark): packet count not compared");
+    }
+
+    [SharedCapturesFact]
+    public void Gzipped_real_capture_reads_exactly_like_the_original()
+    {
+        string original = RepositoryPaths.Shared("real/smtp-swaks-aiosmtpd.pcap");
+        using TemporaryFile compressed = TemporaryFile.WithContent(Gzip.Compress(File.ReadAllBytes(original)), ".pcap.gz");
+
+        ReadOutcome expected = CaptureReadBack.ReadAll(original);
+        ReadOutcome actual = CaptureReadBack.ReadAll(compressed.Path);
+
+        Assert.True(actual.IsCompressed);
+        Assert.NotEmpty(actual.Frames);
+        Assert.Equal(expected.Frames, actual.Frames);
     }
 
     /// <summary>capinfos -c -M in its table form, or null when capinfos cannot be run.</summary>
