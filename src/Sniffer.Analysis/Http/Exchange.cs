@@ -71,8 +71,8 @@ internal sealed record Observed(Exchange Exchange, Connection? Connection)
     /// <summary>The client's IP address; "" when the flow record never arrived (a tap fed transactions only).</summary>
     public string Client => Connection?.ClientAddress ?? "";
 
-    /// <summary>The Host header as sent, lower case, or the server endpoint when there was none.</summary>
-    public string Authority { get; } = Exchange.Host?.Trim().ToLowerInvariant() ?? Connection?.Server ?? "";
+    /// <summary>The Host header as sent, lower case, or the server endpoint when it was absent or empty (HTTP/1.0 clients).</summary>
+    public string Authority { get; } = Exchange.Host?.Trim() is { Length: > 0 } host ? host.ToLowerInvariant() : Connection?.Server ?? "";
 
     /// <summary>Host without port: what cookie domains are matched against.</summary>
     public string HostName => Web.Sites.HostOf(Authority);

@@ -37,6 +37,7 @@ public sealed class HttpAnalysis : IRecordSink
         _next = next;
     }
 
+    /// <summary>Notes what the analyses need and passes the record on. Records after <see cref="Complete"/> are only passed on.</summary>
     public void Emit(SnifferRecord record)
     {
         if (_report is null) Observe(record);

@@ -1,8 +1,10 @@
 namespace Sniffer.Analysis.Http;
 
 /// <summary>
-/// The limits that keep <see cref="HttpAnalysis"/> bounded in memory on any capture. Past a limit the analysis
-/// goes on with less detail and says so in <see cref="HttpAnalysisReport"/>; it never stops the pipeline.
+/// The limits that keep <see cref="HttpAnalysis"/> bounded in memory on any capture. Every table grows by a few
+/// entries at most per exchange, so <see cref="MaxExchanges"/> bounds them all; the per-table limits bound them
+/// further where one client or one page multiplies entries. Past a limit the analysis goes on with less detail;
+/// it never stops the pipeline.
 /// </summary>
 public sealed record HttpAnalysisOptions
 {

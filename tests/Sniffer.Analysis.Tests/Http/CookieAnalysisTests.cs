@@ -45,7 +45,9 @@ public sealed class CookieAnalysisTests
             Flow(1, Alice, "198.51.100.1:80", Start));
 
         Assert.Equal(1, report.CookieJars.Single(c => c.Name == "wide").TimesSentBack);
-        Assert.False(report.CookieJars.Single(c => c.Name == "wide").HostOnly);
+        // As curl's cookie file writes it: a dot and TRUE for a cookie that covers subdomains.
+        Assert.Equal(".example.com\tTRUE\t/\tFALSE\t0\twide\tw", report.CookieJars.Single(c => c.Name == "wide").ToNetscapeLine());
+        Assert.Equal("login.example.com\tFALSE\t/\tFALSE\t0\tnarrow\tn", report.CookieJars.Single(c => c.Name == "narrow").ToNetscapeLine());
         // A host-only cookie of login.example.com arriving at www.example.com was not set for it (§5.4 step 1).
         Assert.Equal(0, report.CookieJars.Single(c => c.Name == "narrow").TimesSentBack);
         UnseenCookie unseen = Assert.Single(report.UnseenCookies);

@@ -64,6 +64,15 @@ public sealed class TimingAnalysisTests
     }
 
     [Fact]
+    public void WithoutAHostHeaderTheServerNamesTheHost()
+    {
+        var report = Run(null, Get(1, 1, "", "/", Start), Flow(1, Alice, "198.51.100.1:8080", Start));
+
+        Assert.Equal("198.51.100.1:8080", Assert.Single(report.Connections).Host);
+        Assert.Equal("198.51.100.1:8080/", Assert.Single(report.ObjectTimings).Url);
+    }
+
+    [Fact]
     public void HostsPastTheLimitShareOneSummary()
     {
         var report = Run(HttpAnalysisOptions.Default with { MaxHosts = 1 },

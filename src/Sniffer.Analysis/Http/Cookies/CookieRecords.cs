@@ -47,6 +47,20 @@ public sealed class CookieJarEntry : SnifferRecord
 
     /// <summary>Of those, requests whose referring page was on another site: third-party sends.</summary>
     public int ThirdPartySends { get; init; }
+
+    /// <summary>
+    /// The entry as a line of the Netscape cookie file that curl (-b/-c) and wget (--load-cookies) read:
+    /// domain (dot-prefixed when it covers subdomains), subdomains flag, path, secure, expiry (0 for a session
+    /// cookie), name, value; HttpOnly as curl marks it, with a "#HttpOnly_" prefix.
+    /// </summary>
+    public string ToNetscapeLine() => string.Join('\t',
+        (HttpOnly ? "#HttpOnly_" : "") + (HostOnly ? Domain : "." + Domain),
+        HostOnly ? "FALSE" : "TRUE",
+        Path,
+        Secure ? "TRUE" : "FALSE",
+        (ExpiresUnixSeconds ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Name,
+        Value);
 }
 
 /// <summary>

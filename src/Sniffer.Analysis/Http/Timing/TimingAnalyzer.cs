@@ -56,9 +56,9 @@ internal sealed class TimingAnalyzer(HttpAnalysisOptions options)
                 WaitNs = exchange.Timings.WaitNs,
                 ReceiveNs = exchange.Timings.ReceiveNs,
             });
+            // A 100 Continue arrives before the request body ends, so its wait is negative: not a time to first byte.
             if (exchange.Timings.WaitNs is { } ttfb and >= 0)
             {
-                // Time to first byte belongs to the host the request named, which on a reused connection is usually the first one's.
                 _all.TimesToFirstByte.Add(ttfb);
                 HostOf(observed.Authority).TimesToFirstByte.Add(ttfb);
             }
