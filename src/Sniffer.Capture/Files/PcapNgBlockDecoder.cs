@@ -224,7 +224,8 @@ internal sealed class PcapNgBlockDecoder : CaptureFormatDecoder
                     offsetSeconds = ByteOrder.ReadInt64(value, _bigEndian);
                     break;
                 case FcsLengthOptionCode when valueLength >= 1:
-                    fcsLength = value[0];
+                    // if_fcslen counts bits (draft-ietf-opsawg-pcapng, "if_fcslen"; Wireshark reads it so too).
+                    fcsLength = value[0] / 8;
                     break;
             }
             options = options[(4 + paddedLength)..];

@@ -102,11 +102,11 @@ public sealed class PcapNgReadingTests
     }
 
     [Fact]
-    public void Fcs_length_option_is_reported_in_bytes()
+    public void Fcs_length_option_in_bits_is_reported_in_bytes()
     {
         byte[] file = new PcapNgFileBuilder()
             .AddSection()
-            .AddInterface(LinkType.Ethernet, otherOptions: PcapNgOption.Byte(PcapNgFileBuilder.FcsLengthOptionCode, 4))
+            .AddInterface(LinkType.Ethernet, otherOptions: PcapNgOption.Byte(PcapNgFileBuilder.FcsLengthOptionCode, 32))
             .ToArray();
 
         Assert.Equal(4, Assert.Single(ReadAll(file).Interfaces).FcsLength);
