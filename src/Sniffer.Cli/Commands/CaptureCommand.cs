@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Sniffer.Capture.Files;
+using Sniffer.Capture.Live;
+using Sniffer.Engine;
+
+namespace Sniffer.Cli.Commands;
+
+/// <summary><c>sniffer capture</c>: live capture through libpcap, optionally saved with -w, analysed as it arrives.</summary>
+internal static class CaptureCommand
+{
+    public static Command Create()
+    {
+        var interfaceOption = new Option<string>("--interface", "-i") { Description = "Interface to capture on (see 'sniffer interfaces')", Required = true };
+        var filterOption = new Option<string?>("--filter", "-f") { Description = "BPF capture filter, e.g. \"tcp port 80\"" };
+        var snaplenOption = new Option<int>("--snaplen", "-s") { Description = "Bytes to keep of each packet", DefaultValueFactory = _ => 262_144 };
+        var promiscuousOption = new Option<bool>("--promisc") { Description = "Put the interface in promiscuous mode" };
+        var writeOption = new Option<FileInfo?>("--write", "-w") { Description = "Save every captured packet to this pcap file as it arrives" };
+        var durationOption = new Option<TimeSpan?>("--duration") { Description = "Stop after this long (500ms, 30s, 5m, 1h)", CustomParser = DurationParser.Parse };
+        var countOption = new Option<long?>("--count", "-c") { Description = "Stop after this many packets" };
+        var bufferOption = new Option<int>("--buffer-mb") { Description = "libpcap buffer in MB", DefaultValueFactory = _ => 64 };
+        var analysis = new AnalysisOptions();
+
+        var command = new Command("capture", "Capture live from an interface; Ctrl-C, --duration or --count stop it")
+        {
+            interfaceOption, filterOption, snaplenOption, promiscuousOption, writeOption, durationOption, countOption, bufferOption,
+        };
+        analysis.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(snaplenOption) is < 64 or > 262_144) result.AddError("--snaplen must be between 64 and 262144");
+            if (result.GetValue(countOption) is <= 0) result.AddError("--count must be positive");
+            if (result.GetValue(bufferOption) is < 1 or > 2048) result.AddError("--buffer-mb must be between 1 and 2048");
+        });
+
+        command.SetAction(parse =>
+        {
+            var options = new LiveCaptureOptions
+            {
+                InterfaceName = parse.GetRequiredValue(interfaceOption),
+                Filter = parse.GetValue(filterOption),
+                Snaplen = parse.GetValue(snaplenOption),
+                Promiscuous = parse.GetValue(promiscuousOption),
+                BufferBytes = parse.GetValue(bufferOption) * 1024 * 1024,
+            };
+            var stop = new LiveStopConditions(parse.GetValue(durationOption), parse.GetValue(countOption));
+            FileInfo? output = parse.GetValue(writeOption);
+
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                var counting = new CountingSink();
+                using var pipeline = new AnalysisPipeline(analysis.Read(parse), counting);
+                using LiveCapture capture = LiveCapture.Start(options);
+                using PcapFileWriter? writer = output is null ? null : PcapFileWriter.Create(output.FullName, capture.LinkType, capture.Snaplen);
+                Console.Error.WriteLine($"Capturing on '{capture.InterfaceName}' ({capture.LinkType}){(options.Filter is null ? "" : $", filter \"{options.Filter}\"")}; Ctrl-C stops");
+                LiveCaptureResult result = LiveAnalysis.Run(capture, pipeline, writer, stop, cancel.Token);
+                SummaryPrinter.PrintLive(result, pipeline.Statistics, counting, output?.FullName);
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Sniffer.Core.Records;
+using Sniffer.Core.Text;
+using Sniffer.Engine;
+
+namespace Sniffer.Cli;
+
+/// <summary>Prints what `read` and `capture` found, capinfos-style: one labelled line per figure.</summary>
+internal static class SummaryPrinter
+{
+    private const int LabelWidth = 22;
+
+    public static void PrintFiles(CaptureFilesResult result, PipelineStatistics statistics, CountingSink records)
+    {
+        foreach (CaptureFileOutcome file in result.Files)
+        {
+            Line("File", $"{file.Path} ({file.Format ?? "unreadable"}, {file.Frames:N0} frames)");
+            foreach (var warning in file.Warnings) Line("  warning", warning.ToString());
+            if (file.Error is not null) Line("  error", file.Error);
+        }
+        PrintStatistics(statistics, records);
+    }
+
+    public static void PrintLive(LiveCaptureResult result, PipelineStatistics statistics, CountingSink records, string? savedTo)
+    {
+        var counters = result.Counters;
+        Line("Stopped", $"{result.StopReason} after {result.Elapsed.TotalSeconds:N1} s");
+        Line("Packets received", $"{counters.Received:N0} (libpcap's count: {Kernel(counters.KernelReceived, counters.KernelStatisticsRead)})");
+        Line("Dropped by kernel", Kernel(counters.DroppedByKernel, counters.KernelStatisticsRead));
+        Line("Dropped by interface", Kernel(counters.DroppedByInterface, counters.KernelStatisticsRead));
+        Line("Dropped by sniffer", $"{counters.DroppedByUs:N0} (analysis queue full)");
+        if (savedTo is not null) Line("Saved", $"{result.PacketsWritten:N0} packets to {savedTo}");
+        PrintStatistics(statistics, records);
+    }
+
+    private static void PrintStatistics(PipelineStatistics statistics, CountingSink records)
+    {
+        var decoding = statistics.Decoding;
+        Line("Packets", decoding.Frames.ToString("N0", CultureInfo.InvariantCulture));
+        Line("Bytes", $"{decoding.CapturedBytes:N0} captured, {decoding.WireBytes:N0} on the wire");
+        if (statistics.HasPackets)
+        {
+            double seconds = (statistics.LastPacketNs - statistics.FirstPacketNs) / 1e9;
+            Line("Time span", $"{FormatTime(statistics.FirstPacketNs)} → {FormatTime(statistics.LastPacketNs)} ({seconds:N6} s)");
+        }
+        Line("Link types", decoding.FramesByLinkType.Count == 0
+            ? "-"
+            : string.Join(", ", decoding.FramesByLinkType.OrderByDescending(p => p.Value).Select(p => $"{p.Key} ({(int)p.Key}): {p.Value:N0}")));
+        Line("IPv4 / IPv6", $"{decoding.IPv4Packets:N0} / {decoding.IPv6Packets:N0}");
+        Line("TCP / UDP / other IP", $"{decoding.TcpSegments:N0} / {decoding.UdpDatagrams:N0} / {decoding.OtherIpPackets:N0}");
+        Line("Non-IP frames", decoding.NonIpFrames.ToString("N0", CultureInfo.InvariantCulture));
+        Line("Fragments", $"{decoding.FragmentsReceived:N0} received, {decoding.DatagramsReassembled:N0} datagrams reassembled, {decoding.DatagramsAbandoned:N0} abandoned");
+        Line("Decode errors", $"{decoding.DecodeErrors:N0} malformed, {decoding.UnknownLinkTypeFrames:N0} of unknown link type");
+        Line("Truncated frames", $"{decoding.TruncatedFrames:N0} (snaplen), {decoding.TcpPayloadsCut:N0} with TCP payload cut");
+
+        var tcp = statistics.Reassembly;
+        Line("TCP flows", $"{tcp.FlowsSeen:N0} ({tcp.BytesDelivered:N0} bytes reassembled, {tcp.Gaps:N0} gaps of {tcp.GapBytes:N0} bytes, {tcp.Retransmissions:N0} retransmissions)");
+        foreach (var (type, count) in records.RecordsByType.OrderBy(p => p.Key.Name, StringComparer.Ordinal))
+        {
+            if (type != typeof(Anomaly)) Line("  " + type.Name, count.ToString("N0", CultureInfo.InvariantCulture));
+        }
+        if (records.AnomaliesByKind.Count > 0)
+        {
+            Line("Anomalies", string.Join(", ", records.AnomaliesByKind.OrderByDescending(p => p.Value).Select(p => $"{SafeText.Escape(p.Key)}: {p.Value:N0}")));
+        }
+    }
+
+    private static string Kernel(long value, bool read) => read ? value.ToString("N0", CultureInfo.InvariantCulture) : "not available";
+
+    private static string FormatTime(long unixNanoseconds) =>
+        DateTimeOffset.UnixEpoch.AddTicks(unixNanoseconds / TimeSpan.NanosecondsPerTick)
+            .ToString("yyyy-MM-dd HH:mm:ss.ffffff 'UTC'", CultureInfo.InvariantCulture);
+
+    private static void Line(string label, string value) => Console.WriteLine($"{(label + ":").PadRight(LabelWidth)} {value}");
+}

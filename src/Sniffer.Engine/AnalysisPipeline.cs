@@ -1,0 +1,105 @@
+using Sniffer.Core.Dissection;
+using Sniffer.Core.Packets;
+using Sniffer.Decoding;
+using Sniffer.Dissectors.Http;
+using Sniffer.Reassembly;
+
+namespace Sniffer.Engine;
+
+/// <summary>
+/// The hot path, frame by frame: decode → reassemble → dissect, all on the caller's thread. Owns the
+/// decoder, the flow table and the dissector registry of one analysis run.
+/// </summary>
+public sealed class AnalysisPipeline : IDisposable
+{
+    private readonly PacketDecoder _decoder;
+    private readonly TcpReassembler _reassembler;
+    private readonly PipelineStatistics _statistics;
+    private const long ExpiryIntervalNs = 1_000_000_000;
+    private long _lastExpiryNs = long.MinValue / 2;
+    private bool _completed;
+
+    public AnalysisPipeline(PipelineOptions options, IRecordSink sink)
+    {
+        Registry = BuildRegistry(options);
+        _decoder = new PacketDecoder(options.Decoder, sink);
+        _reassembler = new TcpReassembler(options.Reassembly with { Dissector = options.Dissectors }, Registry, sink);
+        _statistics = new PipelineStatistics(_decoder.Counters, _reassembler.Counters);
+    }
+
+    public DissectorRegistry Registry { get; }
+
+    /// <summary>What the plug-in folder held: dissectors loaded and assemblies that could not be loaded.</summary>
+    public PluginLoadReport PluginReport { get; private set; } = new([], []);
+
+    public PipelineStatistics Statistics => _statistics;
+
+    public void Process(in CaptureFrame frame)
+    {
+        _statistics.Observe(frame.TimestampNs);
+        if (_decoder.Decode(frame, out TcpSegment segment) == DecodeResult.Tcp) _reassembler.Process(segment);
+        // Timeouts run on capture time, not wall time, so a file analysed twice gives the same result.
+        if (frame.TimestampNs - _lastExpiryNs >= ExpiryIntervalNs)
+        {
+            _lastExpiryNs = frame.TimestampNs;
+            _decoder.ExpireFragments(frame.TimestampNs);
+            _reassembler.ExpireIdle(frame.TimestampNs);
+        }
+    }
+
+    /// <summary>End of input: flushes every flow (close reason "end of capture") and pending fragments. Idempotent.</summary>
+    public void Complete()
+    {
+        if (_completed) return;
+        _completed = true;
+        _reassembler.Complete(_statistics.LastPacketNs);
+    }
+
+    public void Dispose() => Complete();
+
+    private DissectorRegistry BuildRegistry(PipelineOptions options)
+    {
+        var registry = new DissectorRegistry();
+        registry.Add(new HttpDissectorFactory());
+        // The default folder usually does not exist; a folder the user named must.
+        if (options.PluginDirectory is { } folder && (Directory.Exists(folder) || !options.PluginDirectoryIsDefault))
+        {
+            PluginReport = new PluginLoader(registry).LoadFrom(folder);
+        }
+        foreach (PortMapping mapping in options.PortMappings)
+        {
+            try
+            {
+                registry.Map(mapping.Port, mapping.Protocol);
+            }
+            catch (ArgumentException error)
+            {
+                throw new PipelineConfigurationException($"--map {mapping}: {error.Message}");
+            }
+        }
+        return registry;
+    }
+}
+
+/// <summary>What a run has seen so far: the decoder's and flow table's counters plus the capture's time span.</summary>
+public sealed class PipelineStatistics(DecoderCounters decoding, ReassemblyCounters reassembly)
+{
+    public DecoderCounters Decoding { get; } = decoding;
+
+    public ReassemblyCounters Reassembly { get; } = reassembly;
+
+    public long FirstPacketNs { get; private set; } = long.MaxValue;
+
+    public long LastPacketNs { get; private set; } = long.MinValue;
+
+    public bool HasPackets => FirstPacketNs != long.MaxValue;
+
+    internal void Observe(long timestampNs)
+    {
+        if (timestampNs < FirstPacketNs) FirstPacketNs = timestampNs;
+        if (timestampNs > LastPacketNs) LastPacketNs = timestampNs;
+    }
+}
+
+/// <summary>The options of a run contradict what is available (an unknown protocol in --map).</summary>
+public sealed class PipelineConfigurationException(string message) : Exception(message);

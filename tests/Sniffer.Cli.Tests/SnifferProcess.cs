@@ -1,0 +1,33 @@
+using System.Diagnostics;
+
+namespace Sniffer.Cli.Tests;
+
+public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
+
+/// <summary>Runs the built <c>sniffer</c> as a real process, bounded in time and killed by PID if it overruns.</summary>
+public static class SnifferProcess
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    public static ProcessResult Run(params string[] arguments)
+    {
+        string assembly = Path.Combine(AppContext.BaseDirectory, "sniffer.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(assembly);
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start sniffer");
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Limit))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"sniffer {string.Join(' ', arguments)} ran longer than {Limit.TotalSeconds} s");
+        }
+        return new ProcessResult(process.ExitCode, output.Result, error.Result);
+    }
+}
