@@ -91,11 +91,13 @@ public sealed class CookieAnalysisTests
             Get(1, 1, "example.com", "/", Start + 500_000_000, setCookies: [SetCookie("keep", "1", maxAge: 3600), SetCookie("gone", "1")]),
             Get(1, 2, "example.com", "/logout", Start + Second, setCookies: [SetCookie("gone", "", maxAge: 0)]),
             Get(1, 3, "example.com", "/", Start + 2 * Second, setCookies: [SetCookie("stale", "x", expires: Start / Second - 60)]),
+            Get(1, 4, "example.com", "/", Start + 3 * Second, setCookies: [SetCookie("forever", "1", maxAge: long.MaxValue)]),
             Flow(1, Alice, "198.51.100.1:80", Start));
 
-        CookieJarEntry keep = Assert.Single(report.CookieJars);
+        Assert.Equal(["forever", "keep"], report.CookieJars.Select(c => c.Name));
         // Counted from the capture second of the response, as curl and wget write it to their jars.
-        Assert.Equal(Start / Second + 3600, keep.ExpiresUnixSeconds);
+        Assert.Equal(Start / Second + 3600, report.CookieJars[1].ExpiresUnixSeconds);
+        Assert.Equal(long.MaxValue, report.CookieJars[0].ExpiresUnixSeconds);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class ReferenceCaptureInvariantTests
     [MemberData(nameof(AllCaptures))]
     public void EveryExchangeIsAccountedForOnce(string capture)
     {
-        AnalysedCapture run = SynthesisedCapture.AnalyseFile(RepositoryPaths.Shared(capture));
+        AnalysedCapture run = AnalysedCapture.OfFile(RepositoryPaths.Shared(capture));
         HttpAnalysisReport report = run.Report;
         List<HttpTransaction> transactions = run.Sink.Records.OfType<HttpTransaction>().ToList();
 

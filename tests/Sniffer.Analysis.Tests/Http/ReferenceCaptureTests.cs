@@ -19,7 +19,7 @@ public sealed class ReferenceCaptureTests
     [SharedCapturesFact]
     public void CookieJarsEqualTheJarsCurlAndWgetSaved()
     {
-        AnalysedCapture run = SynthesisedCapture.AnalyseFile(RepositoryPaths.Shared("real/http-cookies.pcap"));
+        AnalysedCapture run = AnalysedCapture.OfFile(RepositoryPaths.Shared("real/http-cookies.pcap"));
 
         // Both programs ran on 127.0.0.1, so the one jar the analysis keeps for that address holds what either saved.
         string[] curl = File.ReadAllLines(RepositoryPaths.Shared("real-truth/client/http-cookies.curl-jar.txt"));
@@ -43,7 +43,7 @@ public sealed class ReferenceCaptureTests
     [SharedCapturesFact]
     public void KeepAliveConnectionsCarryTheRequestsTsharkCountsAndSaveTheirHandshakes()
     {
-        AnalysedCapture run = SynthesisedCapture.AnalyseFile(RepositoryPaths.Shared("real/http-keepalive-nginx.pcap"));
+        AnalysedCapture run = AnalysedCapture.OfFile(RepositoryPaths.Shared("real/http-keepalive-nginx.pcap"));
 
         // tshark's tcp.stream numbers connections in order of first packet, as the report lists them.
         Dictionary<int, int> requestsPerStream = ReadTsv("real-truth/http-keepalive-nginx/http-requests.tsv")

@@ -31,7 +31,7 @@ public sealed class SynthesisedConversationTests
     public void APageAndAThirdPartyTrackerFillTheJarAndTheSameIdentifierIsSeenAcrossSites()
     {
         const string news = "198.51.100.1:80", shop = "198.51.100.2:80", tracker = "203.0.113.5:80";
-        AnalysedCapture run = SynthesisedCapture.Analyse(
+        AnalysedCapture run = AnalysedCapture.Of(
             Fetch(news, 50001, T0, Get("www.news.example", "/"),
                 Ok("<img src=http://ads.tracker.example/pixel.gif>", "Set-Cookie: session=n-41; Path=/; HttpOnly")),
             Fetch(tracker, 50002, T0 + Second, Get("ads.tracker.example", "/pixel.gif", "Referer: http://www.news.example/"),
@@ -70,7 +70,7 @@ public sealed class SynthesisedConversationTests
             .ClientSends(Get("www.example.com", "/style.css")).ServerSends(Ok(style, "ETag: \"s1\""))
             .ClientSends(Get("www.example.com", "/index.html", "If-None-Match: \"v1\"")).ServerSends("HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n")
             .Close();
-        AnalysedCapture run = SynthesisedCapture.Analyse(conversation);
+        AnalysedCapture run = AnalysedCapture.Of(conversation);
 
         ConditionalGetSaving saving = Assert.Single(run.Report.ConditionalGetSavings);
         Assert.Equal(("www.example.com/index.html", 4000L, SavingBasis.EarlierResponse, 3), (saving.Url, saving.BytesSaved, saving.Basis, saving.Index));
@@ -92,7 +92,7 @@ public sealed class SynthesisedConversationTests
     [Fact]
     public void A304WithoutAnEarlier200SavesItsContentLength()
     {
-        AnalysedCapture run = SynthesisedCapture.Analyse(Fetch("198.51.100.30:80", 52000, T0,
+        AnalysedCapture run = AnalysedCapture.Of(Fetch("198.51.100.30:80", 52000, T0,
             Get("mirror.example", "/big.iso", "If-None-Match: \"iso-7\""),
             "HTTP/1.1 304 Not Modified\r\nETag: \"iso-7\"\r\nContent-Length: 734003200\r\n\r\n"));
 
@@ -103,7 +103,7 @@ public sealed class SynthesisedConversationTests
     [Fact]
     public void A304WithNeitherHasAnUnknownSaving()
     {
-        AnalysedCapture run = SynthesisedCapture.Analyse(Fetch("198.51.100.30:80", 52001, T0,
+        AnalysedCapture run = AnalysedCapture.Of(Fetch("198.51.100.30:80", 52001, T0,
             Get("news.example", "/feed.xml", "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT"),
             "HTTP/1.1 304 Not Modified\r\n\r\n"));
 

@@ -47,7 +47,10 @@ internal sealed class ClientCookieJar
         string path = cookie.Path is { } given && given.StartsWith('/') ? given : CookieRules.DefaultPath(requestPath);
         long nowSeconds = timeNs / NanosecondsPerSecond;
         // §5.3 step 3: Max-Age wins over Expires; Max-Age ≤ 0 means "already expired" (§5.2.2), which deletes.
-        long? expires = cookie.MaxAgeSeconds is { } maxAge ? (maxAge <= 0 ? long.MinValue : nowSeconds + maxAge) : cookie.ExpiresUnixSeconds;
+        // A huge Max-Age saturates rather than overflows, as §5.2.2 caps it at the latest representable date.
+        long? expires = cookie.MaxAgeSeconds is { } maxAge
+            ? (maxAge <= 0 ? long.MinValue : nowSeconds + Math.Min(maxAge, long.MaxValue - nowSeconds))
+            : cookie.ExpiresUnixSeconds;
 
         List<StoredCookie> sameName = _byName.TryGetValue(cookie.Name, out List<StoredCookie>? list) ? list : _byName[cookie.Name] = [];
         StoredCookie? old = sameName.Find(c => c.Domain == domain && c.Path == path);
@@ -85,7 +88,9 @@ internal sealed class ClientCookieJar
 
     /// <summary>
     /// Accounts one name=value of a Cookie header sent to <paramref name="host"/>: sent back when the store holds
-    /// it for this request (§5.4 step 1: domain, path and expiry match), unseen otherwise.
+    /// it for this request (§5.4 step 1: domain, path and expiry match), unseen otherwise. The secure-only rule
+    /// is not applied: every request Sniffer reads is cleartext, and a Secure cookie a client sends over one
+    /// is better shown as sent back than as never set.
     /// </summary>
     public void Sent(HttpCookie cookie, string host, string requestPath, long timeNs, long flowId, bool thirdParty)
     {

@@ -9,12 +9,10 @@ using Sniffer.TestSupport.Synthesis;
 namespace Sniffer.Analysis.Tests.Support;
 
 /// <summary>What the whole pipeline, with the analysis tapped in front of a list, made of a capture.</summary>
-public sealed record AnalysedCapture(HttpAnalysisReport Report, ListSink Sink);
-
-public static class SynthesisedCapture
+public sealed record AnalysedCapture(HttpAnalysisReport Report, ListSink Sink)
 {
-    /// <summary>Writes the conversations' frames, merged in time order, to a pcap and runs it through the pipeline.</summary>
-    public static AnalysedCapture Analyse(params TcpConversation[] conversations)
+    /// <summary>Writes the conversations' frames, merged in time order, to a pcap and analyses it.</summary>
+    public static AnalysedCapture Of(params TcpConversation[] conversations)
     {
         using var output = new MemoryStream();
         using (var writer = new PcapFileWriter(output, LinkType.Ethernet, leaveOpen: true))
@@ -23,10 +21,10 @@ public static class SynthesisedCapture
                 writer.Write(frame.Bytes, frame.Bytes.Length, frame.TimestampNs);
         }
         using var file = TemporaryFile.WithContent(output.ToArray(), ".pcap");
-        return AnalyseFile(file.Path);
+        return OfFile(file.Path);
     }
 
-    public static AnalysedCapture AnalyseFile(string path)
+    public static AnalysedCapture OfFile(string path)
     {
         var sink = new ListSink();
         var analysis = new HttpAnalysis(next: sink);
