@@ -1,20 +1,30 @@
+using System.Buffers;
+
 namespace Sniffer.Reassembly;
 
 /// <summary>
 /// Data → ACK round trips for one sending direction, as tshark's <c>tcp.analysis.ack_rtt</c> measures them:
 /// an ACK whose number equals the end of an unacknowledged segment gives one sample, the time between the two.
-/// A fixed ring of in-flight segment ends keeps it allocation-free.
+/// A ring of in-flight segment ends, rented and grown on demand up to <see cref="Capacity"/>, keeps it
+/// allocation-free in the steady state and small for the many flows with little in flight.
 /// </summary>
 internal sealed class AckRttTracker
 {
     private const int Capacity = 64;
+    private const int InitialCapacity = 16;
 
-    private readonly InFlight[] _inFlight = new InFlight[Capacity];
+    private InFlight[] _inFlight = [];
+    // The ring's size, a power of two no larger than the rented array, so positions wrap with a mask.
+    private int _size;
     private int _first;
     private int _count;
 
+    /// <summary>Forgets the segments in flight and gives the ring back to the pool.</summary>
     public void Reset()
     {
+        if (_inFlight.Length > 0) ArrayPool<InFlight>.Shared.Return(_inFlight);
+        _inFlight = [];
+        _size = 0;
         _first = 0;
         _count = 0;
     }
@@ -28,13 +38,13 @@ internal sealed class AckRttTracker
             ForgetUpTo(endSeq);
             return;
         }
-        if (_count > 0 && !SequenceAfter(endSeq, _inFlight[(_first + _count - 1) % Capacity].EndSeq)) return;
-        if (_count == Capacity)
+        if (_count > 0 && !SequenceAfter(endSeq, At(_count - 1).EndSeq)) return;
+        if (_count == _size)
         {
-            _first = (_first + 1) % Capacity;
-            _count--;
+            if (_size < Capacity) Grow();
+            else DropFirst();
         }
-        _inFlight[(_first + _count) % Capacity] = new InFlight(endSeq, timestampNs);
+        At(_count) = new InFlight(endSeq, timestampNs);
         _count++;
     }
 
@@ -43,27 +53,41 @@ internal sealed class AckRttTracker
     {
         rttNs = 0;
         bool sampled = false;
-        while (_count > 0 && !SequenceAfter(_inFlight[_first].EndSeq, ack))
+        while (_count > 0 && !SequenceAfter(At(0).EndSeq, ack))
         {
-            InFlight segment = _inFlight[_first];
+            InFlight segment = At(0);
             if (segment.EndSeq == ack)
             {
                 rttNs = timestampNs - segment.TimestampNs;
                 sampled = true;
             }
-            _first = (_first + 1) % Capacity;
-            _count--;
+            DropFirst();
         }
         return sampled;
     }
 
     private void ForgetUpTo(uint endSeq)
     {
-        while (_count > 0 && !SequenceAfter(_inFlight[_first].EndSeq, endSeq))
-        {
-            _first = (_first + 1) % Capacity;
-            _count--;
-        }
+        while (_count > 0 && !SequenceAfter(At(0).EndSeq, endSeq)) DropFirst();
+    }
+
+    private ref InFlight At(int index) => ref _inFlight[(_first + index) & (_size - 1)];
+
+    private void DropFirst()
+    {
+        _first = (_first + 1) & (_size - 1);
+        _count--;
+    }
+
+    private void Grow()
+    {
+        int size = Math.Max(InitialCapacity, 2 * _size);
+        InFlight[] larger = ArrayPool<InFlight>.Shared.Rent(size);
+        for (int i = 0; i < _count; i++) larger[i] = At(i);
+        if (_inFlight.Length > 0) ArrayPool<InFlight>.Shared.Return(_inFlight);
+        _inFlight = larger;
+        _size = size;
+        _first = 0;
     }
 
     // RFC 9293 §3.4: sequence comparison modulo 2^32.

@@ -1,14 +1,19 @@
+using System.Buffers;
+
 namespace Sniffer.Reassembly;
 
 /// <summary>
 /// Round-trip samples of one flow: exact count, minimum and maximum; the median comes from at most
 /// <see cref="Capacity"/> samples kept by reservoir sampling, so a long flow does not grow the table.
+/// The reservoir is rented and grows with the samples: most flows take a few dozen, and a flow lingering
+/// after its close must not pin the full reservoir.
 /// </summary>
 internal sealed class RttSamples
 {
     private const int Capacity = 1024;
+    private const int InitialCapacity = 16;
 
-    private readonly long[] _kept = new long[Capacity];
+    private long[] _kept = [];
     private int _keptCount;
     private ulong _randomState;
 
@@ -18,6 +23,7 @@ internal sealed class RttSamples
 
     public void Reset(long seed)
     {
+        Release();
         Count = 0;
         _keptCount = 0;
         Min = 0;
@@ -33,6 +39,7 @@ internal sealed class RttSamples
         Count++;
         if (_keptCount < Capacity)
         {
+            if (_keptCount == _kept.Length) Grow();
             _kept[_keptCount++] = rttNs;
             return;
         }
@@ -48,6 +55,22 @@ internal sealed class RttSamples
         Span<long> kept = _kept.AsSpan(0, _keptCount);
         kept.Sort();
         return _keptCount % 2 == 1 ? kept[_keptCount / 2] : (kept[_keptCount / 2 - 1] + kept[_keptCount / 2]) / 2;
+    }
+
+    /// <summary>Gives the reservoir back to the pool; the samples are forgotten.</summary>
+    public void Release()
+    {
+        if (_kept.Length > 0) ArrayPool<long>.Shared.Return(_kept);
+        _kept = [];
+        _keptCount = 0;
+    }
+
+    private void Grow()
+    {
+        long[] larger = ArrayPool<long>.Shared.Rent(Math.Min(Capacity, Math.Max(InitialCapacity, 2 * _kept.Length)));
+        _kept.AsSpan(0, _keptCount).CopyTo(larger);
+        if (_kept.Length > 0) ArrayPool<long>.Shared.Return(_kept);
+        _kept = larger;
     }
 
     private ulong NextRandom()

@@ -86,6 +86,9 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         _halves[0].Reset();
         _halves[1].Reset();
         _dissection.Release();
+        _ackRtt[0].Reset();
+        _ackRtt[1].Reset();
+        _rttSamples.Release();
         Context = null!;
     }
 
