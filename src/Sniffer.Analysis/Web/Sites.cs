@@ -48,7 +48,8 @@ public static class Sites
 
     /// <summary>
     /// True for a domain a cookie may not be scoped to (RFC 6265 §5.3 step 5): a top-level label ("com"),
-    /// or a listed multi-label suffix ("co.uk").
+    /// or a listed multi-label suffix ("co.uk"). An unlisted one ("co.ke") passes, so a cookie a browser
+    /// would refuse can enter a reconstructed jar.
     /// </summary>
     public static bool IsPublicSuffix(string domain)
     {

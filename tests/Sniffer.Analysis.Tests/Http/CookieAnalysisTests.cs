@@ -71,6 +71,20 @@ public sealed class CookieAnalysisTests
     }
 
     [Fact]
+    public void AnAddressIsItsOwnDomainAndPortsDoNotSeparateCookies()
+    {
+        var report = Run(
+            Get(1, 1, "[2001:DB8::20]:8080", "/", Start, setCookies: [SetCookie("v6", "1")]),
+            Get(1, 2, "10.0.0.1", "/", Start, setCookies: [SetCookie("partial", "1", domain: "0.0.1"), SetCookie("v4", "1", domain: "10.0.0.1")]),
+            Get(1, 3, "[2001:db8::20]:8081", "/", Start + Second, cookies: [Cookie("v6", "1")]),
+            Flow(1, Alice, "198.51.100.1:80", Start));
+
+        Assert.Equal([("10.0.0.1", "v4"), ("2001:db8::20", "v6")], report.CookieJars.Select(c => (c.Domain, c.Name)));
+        Assert.Equal(1, report.CookieJars.Single(c => c.Name == "v6").TimesSentBack);
+        Assert.Equal(1, report.RejectedSetCookies);
+    }
+
+    [Fact]
     public void PathScopesACookieAndTheDefaultPathIsTheRequestsDirectory()
     {
         var report = Run(

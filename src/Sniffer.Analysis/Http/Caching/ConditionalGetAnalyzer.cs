@@ -6,6 +6,10 @@ namespace Sniffer.Analysis.Http.Caching;
 /// Replays each client's private cache in capture order: the last 200 per URL with its validators, and for
 /// every 304 the representation the client must have held (RFC 9111 §4.3.4: a 304 freshens the stored response).
 /// </summary>
+/// <remarks>
+/// The cache key is the URL alone (RFC 9111 §2). Vary is not followed, so of two variants of one URL the later
+/// 200 is taken; the validator check still ties a 304 to the variant whose ETag or date the client presented.
+/// </remarks>
 internal sealed class ConditionalGetAnalyzer(HttpAnalysisOptions options, IReadOnlyDictionary<long, double> bytesPerNs)
 {
     private readonly Dictionary<string, Dictionary<string, Representation>> _caches = new(StringComparer.Ordinal);
