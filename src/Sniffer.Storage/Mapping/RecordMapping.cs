@@ -1,0 +1,98 @@
+using LiteDB;
+using Sniffer.Core.Records;
+
+namespace Sniffer.Storage.Mapping;
+
+/// <summary>
+/// How one record type is stored: its collection, its indexes, and the document it becomes. Mappings are
+/// written by hand rather than left to BsonMapper so field names are short, stable and documented
+/// (SCHEMA.md), and so a record can spread over several collections (an HTTP exchange's cookies) and
+/// hand its bodies to file storage. A new protocol is one more mapping in <see cref="RecordMappings"/>.
+/// </summary>
+public interface IRecordMapping
+{
+    Type RecordType { get; }
+
+    string Collection { get; }
+
+    /// <summary>Called once per writer open; LiteDB makes it a no-op for indexes that exist.</summary>
+    void EnsureIndexes(LiteDatabase database);
+
+    /// <summary>
+    /// Adds the record to the batch. <paramref name="document"/> already holds the fields every record has
+    /// (<see cref="StoredFields"/>); the mapping adds its own and may add documents to other collections.
+    /// </summary>
+    void Write(SnifferRecord record, BsonDocument document, StoreBatch batch);
+
+    /// <summary>The record back from its document. Body content stays in file storage (see <see cref="SessionStoreReader.GetBody"/>).</summary>
+    SnifferRecord Read(BsonDocument document);
+}
+
+/// <summary>Field names shared by every stored record, so queries and reports need not know the type.</summary>
+public static class StoredFields
+{
+    public const string Id = "_id";
+    public const string Capture = "capture";
+    public const string Flow = "flow";
+
+    /// <summary>Unix nanoseconds as Int64: LiteDB would cut a DateTime to milliseconds.</summary>
+    public const string Time = "ts";
+}
+
+/// <summary>Base of the built-in mappings: the typed cast and the indexes every record collection has.</summary>
+public abstract class RecordMapping<TRecord> : IRecordMapping where TRecord : SnifferRecord
+{
+    public Type RecordType => typeof(TRecord);
+
+    public abstract string Collection { get; }
+
+    public virtual void EnsureIndexes(LiteDatabase database)
+    {
+        var collection = database.GetCollection(Collection);
+        collection.EnsureIndex(StoredFields.Time, "$." + StoredFields.Time);
+        collection.EnsureIndex(StoredFields.Flow, "$." + StoredFields.Flow);
+    }
+
+    public void Write(SnifferRecord record, BsonDocument document, StoreBatch batch) => Write((TRecord)record, document, batch);
+
+    public SnifferRecord Read(BsonDocument document) => ReadRecord(document);
+
+    protected abstract void Write(TRecord record, BsonDocument document, StoreBatch batch);
+
+    protected abstract TRecord ReadRecord(BsonDocument document);
+}
+
+/// <summary>
+/// Records of a type nobody mapped (a plug-in's) go whole through LiteDB's own mapper into a collection
+/// named after the type, so nothing a dissector emits is lost; they read back as documents.
+/// </summary>
+internal sealed class GenericRecordMapping(Type type, BsonMapper mapper) : IRecordMapping
+{
+    public Type RecordType => type;
+
+    public string Collection { get; } = CollectionNameFor(type);
+
+    public void EnsureIndexes(LiteDatabase database)
+    {
+        var collection = database.GetCollection(Collection);
+        collection.EnsureIndex(StoredFields.Time, "$." + StoredFields.Time);
+        collection.EnsureIndex(StoredFields.Flow, "$." + StoredFields.Flow);
+    }
+
+    public void Write(SnifferRecord record, BsonDocument document, StoreBatch batch)
+    {
+        foreach (var (name, value) in mapper.ToDocument(type, record))
+        {
+            // The shared fields are already set under their stored names.
+            if (name is not nameof(SnifferRecord.FlowId) and not nameof(SnifferRecord.TimeNs) and not "_id") document[name] = value;
+        }
+        batch.Add(Collection, document);
+    }
+
+    public SnifferRecord Read(BsonDocument document) =>
+        throw new NotSupportedException($"{type.FullName} is stored generically; read its documents from '{Collection}'");
+
+    /// <summary>"Acme.Dns.DnsQuery" → "Acme_Dns_DnsQuery": the full name, so two plug-ins' "Query" types do not share a collection.</summary>
+    internal static string CollectionNameFor(Type type) =>
+        new((type.FullName ?? type.Name).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+}

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using LiteDB;
+
+namespace Sniffer.Storage.Mapping;
+
+/// <summary>The record types a store knows by name; anything else is stored generically.</summary>
+public sealed class RecordMappings
+{
+    private readonly Dictionary<Type, IRecordMapping> _byType = [];
+    private readonly ConcurrentDictionary<Type, IRecordMapping> _generic = new();
+    private readonly BsonMapper _mapper = new() { EnumAsInteger = false };
+
+    /// <summary>Flows, HTTP exchanges (with their cookies and bodies) and anomalies.</summary>
+    public static RecordMappings CreateDefault() => new RecordMappings()
+        .Add(new FlowMapping())
+        .Add(new HttpTransactionMapping())
+        .Add(new AnomalyMapping());
+
+    public RecordMappings Add(IRecordMapping mapping)
+    {
+        _byType.Add(mapping.RecordType, mapping);
+        return this;
+    }
+
+    public IEnumerable<IRecordMapping> Known => _byType.Values;
+
+    public IRecordMapping For(Type type) =>
+        _byType.TryGetValue(type, out IRecordMapping? mapping) ? mapping : _generic.GetOrAdd(type, t => new GenericRecordMapping(t, _mapper));
+
+    public IRecordMapping? ForCollection(string collection) =>
+        _byType.Values.FirstOrDefault(m => string.Equals(m.Collection, collection, StringComparison.OrdinalIgnoreCase));
+}

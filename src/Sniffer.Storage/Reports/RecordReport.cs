@@ -1,0 +1,202 @@
+using System.Text.Json;
+using Sniffer.Core.Dissection;
+using Sniffer.Core.Records;
+using Sniffer.Dissectors.Http.Records;
+using Sniffer.Storage.Mapping;
+
+namespace Sniffer.Storage.Reports;
+
+public enum ReportFormat
+{
+    /// <summary>One JSON object per line (Zeek's JSON logs, Suricata's eve.json).</summary>
+    Ndjson,
+
+    /// <summary>The same objects in one document: <c>{"records": [...]}</c>.</summary>
+    Json,
+}
+
+/// <summary>
+/// Flows, HTTP exchanges and anomalies as flat JSON objects, in capture-time order. The field set is
+/// documented in SCHEMA.md; flow-bound records carry the endpoints of their flow, client → server, as
+/// Suricata's eve.json does, so a line can be read without joining.
+/// </summary>
+public sealed class RecordReport
+{
+    private readonly IReadOnlyDictionary<(int Capture, long Flow), FlowRecord> _flows;
+    private readonly IEnumerable<Stored<SnifferRecord>> _records;
+
+    private RecordReport(IReadOnlyDictionary<(int, long), FlowRecord> flows, IEnumerable<Stored<SnifferRecord>> records)
+    {
+        _flows = flows;
+        _records = records;
+    }
+
+    /// <summary>Records of one analysis held in memory (a capture analysed without a database): capture 1.</summary>
+    public static RecordReport FromRecords(IEnumerable<SnifferRecord> records)
+    {
+        List<Stored<SnifferRecord>> reported = records.Where(IsReported)
+            .Select((r, i) => new Stored<SnifferRecord>(i + 1, 1, r))
+            .OrderBy(r => r.Record.TimeNs) // stable: equal times keep emission order
+            .ToList();
+        return new RecordReport(FlowIndex(reported), reported);
+    }
+
+    /// <summary>A database's flows, HTTP exchanges and anomalies, streamed in time order.</summary>
+    public static RecordReport FromStore(SessionStoreReader store) =>
+        new(FlowIndex(store.All(StoreCollections.Flows)),
+            MergeByTime([store.All(StoreCollections.Flows), store.All(StoreCollections.Http), store.All(StoreCollections.Anomalies)]));
+
+    public void Write(Stream output, ReportFormat format)
+    {
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
+        if (format == ReportFormat.Json)
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("records");
+        }
+        foreach (Stored<SnifferRecord> stored in _records)
+        {
+            WriteRecord(json, stored);
+            if (format == ReportFormat.Ndjson)
+            {
+                json.Flush();
+                output.WriteByte((byte)'\n');
+                json.Reset();
+            }
+        }
+        if (format == ReportFormat.Json)
+        {
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.Flush();
+            output.WriteByte((byte)'\n');
+        }
+    }
+
+    private static bool IsReported(SnifferRecord record) => record is FlowRecord or HttpTransaction or Anomaly;
+
+    private static Dictionary<(int, long), FlowRecord> FlowIndex(IEnumerable<Stored<SnifferRecord>> records)
+    {
+        var flows = new Dictionary<(int, long), FlowRecord>();
+        foreach (Stored<SnifferRecord> stored in records)
+        {
+            if (stored.Record is FlowRecord flow) flows[(stored.Capture, flow.FlowId)] = flow;
+        }
+        return flows;
+    }
+
+    private static IEnumerable<Stored<SnifferRecord>> MergeByTime(IReadOnlyList<IEnumerable<Stored<SnifferRecord>>> sources)
+    {
+        var cursors = sources.Select(s => s.GetEnumerator()).Where(e => e.MoveNext()).ToList();
+        try
+        {
+            while (cursors.Count > 0)
+            {
+                IEnumerator<Stored<SnifferRecord>> next = cursors.MinBy(c => c.Current.Record.TimeNs)!;
+                yield return next.Current;
+                if (!next.MoveNext())
+                {
+                    next.Dispose();
+                    cursors.Remove(next);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var cursor in cursors) cursor.Dispose();
+        }
+    }
+
+    private void WriteRecord(Utf8JsonWriter json, Stored<SnifferRecord> stored)
+    {
+        SnifferRecord record = stored.Record;
+        json.WriteStartObject();
+        json.WriteString("type", record switch { FlowRecord => "flow", HttpTransaction => "http", _ => "anomaly" });
+        json.WriteNumber("ts", UnixSeconds(record.TimeNs));
+        json.WriteNumber("capture", stored.Capture);
+        if (record.FlowId != 0)
+        {
+            json.WriteNumber("flow", record.FlowId);
+            FlowRecord? flow = record as FlowRecord ?? _flows.GetValueOrDefault((stored.Capture, record.FlowId));
+            if (flow is not null)
+            {
+                json.WriteString("src_ip", flow.ClientAddress);
+                json.WriteNumber("src_port", flow.ClientPort);
+                json.WriteString("dest_ip", flow.ServerAddress);
+                json.WriteNumber("dest_port", flow.ServerPort);
+            }
+        }
+        switch (record)
+        {
+            case FlowRecord flow:
+                WriteFlow(json, flow);
+                break;
+            case HttpTransaction http:
+                WriteHttp(json, http);
+                break;
+            case Anomaly anomaly:
+                json.WriteString("kind", anomaly.Kind);
+                json.WriteString("detail", anomaly.Detail);
+                break;
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WriteFlow(Utf8JsonWriter json, FlowRecord flow)
+    {
+        json.WriteString("protocol", flow.Protocol);
+        WriteMilliseconds(json, "handshake_rtt_ms", flow.HandshakeRttNs);
+        json.WriteNumber("bytes_to_server", flow.ClientPayloadBytes);
+        json.WriteNumber("bytes_to_client", flow.ServerPayloadBytes);
+        json.WriteNumber("packets", flow.ClientPackets + flow.ServerPackets);
+        json.WriteNumber("gap_bytes", flow.ClientGapBytes + flow.ServerGapBytes);
+        json.WriteString("close_reason", CloseReason(flow.CloseReason));
+    }
+
+    private static void WriteHttp(Utf8JsonWriter json, HttpTransaction http)
+    {
+        json.WriteString("method", http.Request?.Method);
+        json.WriteString("host", http.Host);
+        json.WriteString("uri", http.Request?.Target);
+        json.WriteString("version", http.Request?.Version ?? http.Response?.Version);
+        if (http.Response is { } response) json.WriteNumber("status", response.StatusCode);
+        else json.WriteNull("status");
+        json.WriteNumber("request_body_len", http.Request?.Body?.DecodedLength ?? 0);
+        json.WriteNumber("response_body_len", http.Response?.Body?.DecodedLength ?? 0);
+        json.WriteString("response_body_sha256", http.Response?.Body?.Sha256);
+        WriteNames(json, "cookies_sent", http.Cookies.Select(c => c.Name));
+        WriteNames(json, "cookies_set", http.SetCookies.Select(c => c.Name));
+        json.WriteBoolean("conditional", http.Caching.Revalidation != HttpRevalidation.Unconditional);
+        json.WriteBoolean("not_modified", http.Response?.StatusCode == 304);
+        // Filled in by the conditional-GET analysis once it exists; null says "not computed", not "zero".
+        json.WriteNull("saved_bytes");
+        WriteMilliseconds(json, "ttfb_ms", http.Timings.WaitNs);
+        WriteMilliseconds(json, "transfer_ms", http.Timings.ReceiveNs);
+    }
+
+    private static void WriteNames(Utf8JsonWriter json, string property, IEnumerable<string> names)
+    {
+        json.WriteStartArray(property);
+        foreach (string name in names) json.WriteStringValue(name);
+        json.WriteEndArray();
+    }
+
+    private static void WriteMilliseconds(Utf8JsonWriter json, string property, long? nanoseconds)
+    {
+        if (nanoseconds is { } ns) json.WriteNumber(property, ns / 1_000 / 1_000m);
+        else json.WriteNull(property);
+    }
+
+    /// <summary>Epoch seconds to the microsecond, exact: decimal keeps the six digits a double would round.</summary>
+    internal static decimal UnixSeconds(long nanoseconds) => Math.Floor(nanoseconds / 1_000m) / 1_000_000m;
+
+    private static string CloseReason(StreamEndReason reason) => reason switch
+    {
+        StreamEndReason.Fin => "fin",
+        StreamEndReason.Reset => "reset",
+        StreamEndReason.IdleTimeout => "idle_timeout",
+        StreamEndReason.EndOfCapture => "end_of_capture",
+        StreamEndReason.Evicted => "evicted",
+        _ => reason.ToString(),
+    };
+}

@@ -1,0 +1,95 @@
+using LiteDB;
+
+namespace Sniffer.Storage;
+
+/// <summary>
+/// The layout of a session database and the checks made when one is opened. One LiteDB file holds one
+/// analysis: several captures, and the records their traffic produced (see SCHEMA.md beside this file).
+/// </summary>
+public static class SessionStore
+{
+    /// <summary>Bumped whenever a document shape or index changes in a way older readers would misread.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>The default database of a capture: <c>NAME.sniffer.db</c> beside it.</summary>
+    public static string DefaultPathFor(string capturePath) => capturePath + ".sniffer.db";
+
+    private const string SchemaKey = "schema";
+    private const string Application = "sniffer";
+
+    /// <summary>
+    /// Opens the file in direct mode — one long-lived instance per process; shared mode reopens the file on
+    /// every call and is meant only for several processes, which <see cref="StoreLock"/> excludes.
+    /// A new or empty file is stamped with <see cref="SchemaVersion"/> when <paramref name="readOnly"/> is false.
+    /// </summary>
+    internal static LiteDatabase Open(string path, bool readOnly)
+    {
+        if (readOnly && !File.Exists(path)) throw new SessionStoreException($"{path} does not exist");
+        if (!HasLiteDbHeader(path)) throw new SessionStoreException($"{path} is not a Sniffer database (it is not a LiteDB 5 file)");
+        LiteDatabase database;
+        try
+        {
+            database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly });
+            // Opening is lazy: touch the header now so a foreign file fails here, with the message below.
+            database.GetCollectionNames().ToList();
+        }
+        catch (LiteException error)
+        {
+            throw new SessionStoreException($"{path} is not a Sniffer database (LiteDB: {error.Message})", error);
+        }
+        try
+        {
+            CheckSchema(database, path, readOnly);
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// LiteDB reads a foreign file's header as its own and fails anywhere (a DateTime out of range, say), or
+    /// worse, writes to it; so the header's magic text and format version are checked first. An empty or
+    /// missing file is a new database.
+    /// </summary>
+    private static bool HasLiteDbHeader(string path)
+    {
+        if (!File.Exists(path) || new FileInfo(path).Length == 0) return true;
+        Span<byte> header = stackalloc byte[HeaderInfoOffset + HeaderInfo.Length + 1];
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length) return false;
+        }
+        return header.Slice(HeaderInfoOffset, HeaderInfo.Length).SequenceEqual(HeaderInfo) && header[^1] == FileVersion;
+    }
+
+    // LiteDB 5's HeaderPage: "** This is a LiteDB file **" at byte 32, then the file format version, 8.
+    private const int HeaderInfoOffset = 32;
+    private static ReadOnlySpan<byte> HeaderInfo => "** This is a LiteDB file **"u8;
+    private const byte FileVersion = 8;
+
+    private static void CheckSchema(LiteDatabase database, string path, bool readOnly)
+    {
+        BsonDocument? stamp = database.GetCollection(StoreCollections.Meta).FindById(SchemaKey);
+        if (stamp is null)
+        {
+            if (database.GetCollectionNames().Any())
+                throw new SessionStoreException($"{path} is a LiteDB file but not a Sniffer database (it has no schema stamp)");
+            if (readOnly) throw new SessionStoreException($"{path} is an empty LiteDB file, not a Sniffer database");
+            database.GetCollection(StoreCollections.Meta).Insert(new BsonDocument
+            {
+                ["_id"] = SchemaKey,
+                ["application"] = Application,
+                ["version"] = SchemaVersion,
+            });
+            return;
+        }
+        int version = stamp["version"].IsInt32 ? stamp["version"].AsInt32 : -1;
+        if (stamp["application"] != Application || version != SchemaVersion)
+            throw new SessionStoreException(
+                $"{path} has Sniffer schema version {version}; this sniffer reads version {SchemaVersion}. " +
+                "Analyse the captures again to rebuild it (sniffer open CAPTURE... --db NEW.sniffer.db)");
+    }
+}

@@ -1,0 +1,160 @@
+using LiteDB;
+using Sniffer.Core.Records;
+using Sniffer.Dissectors.Http.Records;
+using Sniffer.Storage.Mapping;
+
+namespace Sniffer.Storage;
+
+/// <summary>A record as stored: its id (emission order within its collection) and its capture.</summary>
+public sealed record Stored<TRecord>(long Id, int Capture, TRecord Record) where TRecord : SnifferRecord;
+
+/// <summary>One page of a list ordered by an index: <c>Skip</c> rows, then at most <c>Take</c>.</summary>
+public readonly record struct Page(int Skip, int Take)
+{
+    public static Page First(int take) => new(0, take);
+}
+
+/// <summary>Narrows an HTTP list. Each condition uses its own index; an empty filter lists everything.</summary>
+public sealed record HttpFilter
+{
+    public string? Host { get; init; }
+
+    public int? Status { get; init; }
+
+    /// <summary>Request targets starting with this text.</summary>
+    public string? UriPrefix { get; init; }
+
+    public int? Capture { get; init; }
+}
+
+/// <summary>
+/// The query side for the UI and reports. Lists come in pages ordered by time (an index), so a table can
+/// scroll through millions of rows without reading them all. Opened on a file it holds a shared lock and the
+/// file is read-only; from <see cref="SessionStoreWriter.CreateReader"/> it shares the writer's database.
+/// </summary>
+public sealed class SessionStoreReader : IDisposable
+{
+    private readonly LiteDatabase _database;
+    private readonly RecordMappings _mappings;
+    private readonly IDisposable? _owned;
+
+    internal SessionStoreReader(LiteDatabase database, RecordMappings mappings, IDisposable? owned)
+    {
+        _database = database;
+        _mappings = mappings;
+        _owned = owned;
+    }
+
+    /// <summary>Opens an existing database read-only; refuses one being written, of another schema, or not a Sniffer database.</summary>
+    public static SessionStoreReader Open(string path, RecordMappings? mappings = null)
+    {
+        path = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(path)) throw new SessionStoreException($"{path} does not exist");
+        StoreLock storeLock = StoreLock.ForReading(path);
+        try
+        {
+            // LiteDB replays a log left by a killed writer only when it may write; without that, the last batches
+            // would be invisible. The shared lock guarantees no writer is running, so the replay is safe.
+            bool recover = File.Exists(LogPathFor(path));
+            LiteDatabase database = SessionStore.Open(path, readOnly: !recover);
+            return new SessionStoreReader(database, mappings ?? RecordMappings.CreateDefault(), new Owned(database, storeLock));
+        }
+        catch
+        {
+            storeLock.Dispose();
+            throw;
+        }
+    }
+
+    public IReadOnlyList<StoredCapture> Captures() =>
+        _database.GetCollection(StoreCollections.Captures).Query().OrderBy("_id").ToList().Select(StoredCapture.Read).ToList();
+
+    public long CountFlows() => _database.GetCollection(StoreCollections.Flows).LongCount();
+
+    public long CountHttp(HttpFilter? filter = null) =>
+        filter is null ? _database.GetCollection(StoreCollections.Http).LongCount() : HttpQuery(filter).LongCount();
+
+    public long CountAnomalies(string? kind = null) => kind is null
+        ? _database.GetCollection(StoreCollections.Anomalies).LongCount()
+        : _database.GetCollection(StoreCollections.Anomalies).LongCount(Query.EQ("kind", kind));
+
+    /// <summary>Documents in any collection, including those of plug-in record types stored generically.</summary>
+    public long Count(string collection) => _database.GetCollection(collection).LongCount();
+
+    public IReadOnlyList<Stored<FlowRecord>> Flows(Page page, int? capture = null) =>
+        Read<FlowRecord>(StoreCollections.Flows, capture is null ? null : Query.EQ(StoredFields.Capture, capture.Value), page);
+
+    public IReadOnlyList<Stored<HttpTransaction>> Http(Page page, HttpFilter? filter = null) =>
+        Materialise<HttpTransaction>(StoreCollections.Http, HttpQuery(filter ?? new HttpFilter()).OrderBy(StoredFields.Time), page);
+
+    public IReadOnlyList<Stored<Anomaly>> Anomalies(Page page, string? kind = null) =>
+        Read<Anomaly>(StoreCollections.Anomalies, kind is null ? null : Query.EQ("kind", kind), page);
+
+    /// <summary>Every record of one flow in one capture, by type.</summary>
+    public IReadOnlyList<Stored<TRecord>> ForFlow<TRecord>(string collection, int capture, long flow) where TRecord : SnifferRecord =>
+        Read<TRecord>(collection, Query.And(Query.EQ(StoredFields.Flow, flow), Query.EQ(StoredFields.Capture, capture)), new Page(0, int.MaxValue));
+
+    /// <summary>Raw documents of a collection in id (emission) order — how plug-in records read back.</summary>
+    public IReadOnlyList<BsonDocument> Documents(string collection, Page page) =>
+        _database.GetCollection(collection).Query().OrderBy(StoredFields.Id).Skip(page.Skip).Limit(page.Take).ToList();
+
+    /// <summary>The stored bytes of a body (at most the dissector's cap; see <see cref="HttpBody.ContentTruncated"/>), or null.</summary>
+    public byte[]? GetBody(string sha256)
+    {
+        var bodies = _database.GetStorage<string>(StoreCollections.BodyFiles, StoreCollections.BodyChunks);
+        LiteFileInfo<string>? file = bodies.FindById(sha256);
+        if (file is null) return null;
+        using var content = new MemoryStream((int)file.Length);
+        file.CopyTo(content);
+        return content.ToArray();
+    }
+
+    /// <summary>Every flow, HTTP exchange and anomaly of the database in time order per type, for a full report.</summary>
+    public IEnumerable<Stored<SnifferRecord>> All(string collection)
+    {
+        IRecordMapping mapping = _mappings.ForCollection(collection)
+            ?? throw new ArgumentException($"no record mapping for collection '{collection}'", nameof(collection));
+        foreach (BsonDocument document in _database.GetCollection(collection).Query().OrderBy(StoredFields.Time).ToEnumerable())
+            yield return new Stored<SnifferRecord>(document[StoredFields.Id].AsInt64, document[StoredFields.Capture].AsInt32, mapping.Read(document));
+    }
+
+    public void Dispose() => _owned?.Dispose();
+
+    internal static string LogPathFor(string path) =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, System.IO.Path.GetFileNameWithoutExtension(path) + "-log" + System.IO.Path.GetExtension(path));
+
+    private ILiteQueryable<BsonDocument> HttpQuery(HttpFilter filter)
+    {
+        ILiteQueryable<BsonDocument> query = _database.GetCollection(StoreCollections.Http).Query();
+        if (filter.Host is not null) query = query.Where(Query.EQ("host", filter.Host));
+        if (filter.Status is { } status) query = query.Where(Query.EQ("status", status));
+        if (filter.UriPrefix is not null) query = query.Where(Query.StartsWith("uri", filter.UriPrefix));
+        if (filter.Capture is { } capture) query = query.Where(Query.EQ(StoredFields.Capture, capture));
+        return query;
+    }
+
+    private IReadOnlyList<Stored<TRecord>> Read<TRecord>(string collection, BsonExpression? where, Page page) where TRecord : SnifferRecord
+    {
+        ILiteQueryable<BsonDocument> query = _database.GetCollection(collection).Query();
+        if (where is not null) query = query.Where(where);
+        return Materialise<TRecord>(collection, query.OrderBy(StoredFields.Time), page);
+    }
+
+    private IReadOnlyList<Stored<TRecord>> Materialise<TRecord>(string collection, ILiteQueryable<BsonDocument> ordered, Page page)
+        where TRecord : SnifferRecord
+    {
+        IRecordMapping mapping = _mappings.ForCollection(collection)!;
+        return ordered.Skip(page.Skip).Limit(page.Take).ToEnumerable()
+            .Select(d => new Stored<TRecord>(d[StoredFields.Id].AsInt64, d[StoredFields.Capture].AsInt32, (TRecord)mapping.Read(d)))
+            .ToList();
+    }
+
+    private sealed class Owned(LiteDatabase database, StoreLock storeLock) : IDisposable
+    {
+        public void Dispose()
+        {
+            database.Dispose();
+            storeLock.Dispose();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using Sniffer.Core.Records;
+using Xunit;
+
+namespace Sniffer.Storage.Tests;
+
+public sealed class WriterTests : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Flush_makes_everything_emitted_before_it_visible_to_a_reader_of_the_same_database()
+    {
+        // A batch size and delay that would otherwise hold the records back for the whole test.
+        using var writer = SessionStoreWriter.Open(_folder.File("flush.sniffer.db"),
+            new SessionStoreWriterOptions { BatchSize = 1_000_000, MaxBatchDelay = TimeSpan.FromHours(1) });
+        using SessionStoreReader reader = writer.CreateReader();
+        writer.BeginCapture(new CaptureSource("x"));
+        for (int flow = 1; flow <= 25; flow++) writer.Emit(SyntheticRecords.Flow(flow));
+        Assert.Equal(0, reader.CountFlows());
+
+        writer.Flush();
+
+        Assert.Equal(25, reader.CountFlows());
+        Assert.Equal(25, writer.RecordsCommitted);
+    }
+
+    [Fact]
+    public void A_queue_far_smaller_than_the_input_blocks_the_emitter_and_loses_nothing()
+    {
+        string db = _folder.File("backpressure.sniffer.db");
+        const int flows = 5_000;
+        using (var writer = SessionStoreWriter.Open(db, new SessionStoreWriterOptions { QueueCapacity = 8, BatchSize = 64 }))
+        {
+            writer.BeginCapture(new CaptureSource("x"));
+            for (int flow = 1; flow <= flows; flow++)
+            {
+                writer.Emit(SyntheticRecords.Flow(flow));
+                writer.Emit(SyntheticRecords.Anomaly(flow));
+            }
+            writer.Complete();
+            Assert.True(writer.BatchesCommitted >= 2 * flows / 64);
+        }
+
+        using var reader = SessionStoreReader.Open(db);
+        Assert.Equal(flows, reader.CountFlows());
+        Assert.Equal(flows, reader.CountAnomalies());
+        Assert.Equal(Enumerable.Range(1, flows).Select(i => (long)i), reader.Flows(Page.First(flows)).Select(f => f.Id));
+    }
+
+    [Fact]
+    public void Captures_appended_later_get_their_own_ids_and_records()
+    {
+        string db = _folder.File("two.sniffer.db");
+        for (int run = 1; run <= 2; run++)
+        {
+            using var writer = SessionStoreWriter.Open(db);
+            Assert.Equal(run, writer.BeginCapture(new CaptureSource($"capture{run}.pcap")));
+            // Flow ids restart with each pipeline; the capture id keeps them apart.
+            writer.Emit(SyntheticRecords.Flow(1));
+            writer.EndCapture(new CaptureTotals(null, null, new Dictionary<string, long>()));
+        }
+
+        using var reader = SessionStoreReader.Open(db);
+        Assert.Equal(["capture1.pcap", "capture2.pcap"], reader.Captures().Select(c => c.Source.Source));
+        Assert.Equal([1, 2], reader.Flows(Page.First(10)).Select(f => f.Capture));
+        Assert.Equal([2], reader.Flows(Page.First(10), capture: 2).Select(f => f.Capture));
+        Assert.Equal([1L, 2L], reader.Flows(Page.First(10)).Select(f => f.Id));
+    }
+
+    [Fact]
+    public void Paged_http_queries_filter_by_host_status_and_uri_prefix_in_time_order()
+    {
+        using var writer = SessionStoreWriter.Open(_folder.File("query.sniffer.db"));
+        using SessionStoreReader reader = writer.CreateReader();
+        writer.BeginCapture(new CaptureSource("x"));
+        for (int flow = 1; flow <= 100; flow++) writer.Emit(SyntheticRecords.PlainHttp(flow, 1));
+        writer.Flush();
+
+        var host7 = new HttpFilter { Host = "host7.example" };
+        Assert.Equal(2, reader.CountHttp(host7)); // flows 7 and 57
+        Assert.Equal([7L, 57L], reader.Http(Page.First(10), host7).Select(h => h.Record.FlowId));
+        Assert.Equal([57L], reader.Http(new Page(1, 10), host7).Select(h => h.Record.FlowId));
+        Assert.Equal(10, reader.CountHttp(new HttpFilter { Status = 304 }));
+        Assert.Equal([10L, 20L, 30L], reader.Http(Page.First(3), new HttpFilter { Status = 304 }).Select(h => h.Record.FlowId));
+        Assert.Equal([7L], reader.Http(Page.First(10), new HttpFilter { UriPrefix = "/static/7/" }).Select(h => h.Record.FlowId));
+        Assert.Equal(0, reader.CountHttp(new HttpFilter { Host = "host7.example", Status = 304 }));
+    }
+
+    [Fact]
+    public void Emitting_after_complete_is_an_error_not_a_silent_loss()
+    {
+        var writer = SessionStoreWriter.Open(_folder.File("done.sniffer.db"));
+        writer.Complete();
+        Assert.Throws<InvalidOperationException>(() => writer.Emit(SyntheticRecords.Flow(1)));
+    }
+
+    [Fact]
+    public void Anomalies_are_counted_by_kind()
+    {
+        using var writer = SessionStoreWriter.Open(_folder.File("kinds.sniffer.db"));
+        using SessionStoreReader reader = writer.CreateReader();
+        writer.Emit(SyntheticRecords.Anomaly(1));
+        writer.Emit(new Anomaly { Kind = AnomalyKinds.TcpOverlapMismatch, Source = "tcp" });
+        writer.Flush();
+
+        Assert.Equal(1, reader.CountAnomalies(AnomalyKinds.TcpContentGap));
+        Assert.Equal(2, reader.CountAnomalies());
+        Assert.Equal([AnomalyKinds.TcpOverlapMismatch], reader.Anomalies(Page.First(10), AnomalyKinds.TcpOverlapMismatch).Select(a => a.Record.Kind));
+    }
+}
