@@ -1,4 +1,6 @@
 using System.Globalization;
+using Sniffer.Analysis.Http;
+using Sniffer.Analysis.Http.Timing;
 using Sniffer.Core.Records;
 using Sniffer.Core.Text;
 using Sniffer.Engine;
@@ -10,7 +12,7 @@ internal static class SummaryPrinter
 {
     private const int LabelWidth = 22;
 
-    public static void PrintFiles(CaptureFilesResult result, PipelineStatistics statistics, CountingSink records)
+    public static void PrintFiles(CaptureFilesResult result, AnalysisPipeline pipeline, CountingSink records)
     {
         foreach (CaptureFileOutcome file in result.Files)
         {
@@ -18,10 +20,11 @@ internal static class SummaryPrinter
             foreach (var warning in file.Warnings) Line("  warning", warning.ToString());
             if (file.Error is not null) Line("  error", file.Error);
         }
-        PrintStatistics(statistics, records);
+        PrintStatistics(pipeline.Statistics, records);
+        PrintHttp(pipeline.HttpReport);
     }
 
-    public static void PrintLive(LiveCaptureResult result, PipelineStatistics statistics, CountingSink records, string? savedTo)
+    public static void PrintLive(LiveCaptureResult result, AnalysisPipeline pipeline, CountingSink records, string? savedTo)
     {
         var counters = result.Counters;
         Line("Stopped", $"{result.StopReason} after {result.Elapsed.TotalSeconds:N1} s");
@@ -30,8 +33,34 @@ internal static class SummaryPrinter
         Line("Dropped by interface", Kernel(counters.DroppedByInterface, counters.KernelStatisticsRead));
         Line("Dropped by sniffer", $"{counters.DroppedByUs:N0} (analysis queue full)");
         if (savedTo is not null) Line("Saved", $"{result.PacketsWritten:N0} packets to {savedTo}");
-        PrintStatistics(statistics, records);
+        PrintStatistics(pipeline.Statistics, records);
+        PrintHttp(pipeline.HttpReport);
     }
+
+    /// <summary>The application-layer story in the course's terms: revalidations, persistent connections, cookies, latency.</summary>
+    private static void PrintHttp(HttpAnalysisReport? report)
+    {
+        if (report is null || report.Exchanges == 0) return;
+        var caching = report.ConditionalGet;
+        Line("Conditional GET", $"{caching.Conditional:N0} conditional requests, {caching.NotModified:N0} answered 304, {caching.Changed:N0} changed (200)");
+        if (caching.NotModified > 0)
+            Line("  saved by 304s", $"{caching.BytesSaved:N0} bytes, {Milliseconds(caching.TimeSavedNs)}{(caching.UnknownSavings > 0 ? $" ({caching.UnknownSavings:N0} of unknown size)" : "")}");
+        if (caching.CacheableWithoutValidator > 0) Line("  without validator", $"{caching.CacheableWithoutValidator:N0} cacheable responses carry no ETag or Last-Modified");
+        var timing = report.Timing;
+        Line("Persistent HTTP", $"{timing.Requests:N0} requests on {timing.Connections:N0} connections: {timing.HandshakesSaved:N0} handshakes saved ({Milliseconds(timing.RttSavedNs)} of RTT)");
+        Line("Handshake RTT", Distribution(timing.HandshakeRtt));
+        Line("Time to first byte", Distribution(timing.TimeToFirstByte));
+        int thirdParty = report.CookieJars.Count(c => c.ThirdPartySends > 0);
+        Line("Cookies", $"{report.CookieJars.Count:N0} in {report.CookieJars.Select(c => c.Client).Distinct().Count():N0} client jars, {thirdParty:N0} sent as third-party, {report.TrackingIdentifiers.Count:N0} tracking identifiers, {report.UnseenCookies.Count:N0} sent but never seen set");
+    }
+
+    private static string Distribution(LatencyDistribution distribution) =>
+        distribution.Count == 0
+            ? "-"
+            : $"median {Milliseconds(distribution.MedianNs)}, p90 {Milliseconds(distribution.P90Ns)}, min {Milliseconds(distribution.MinNs)}, max {Milliseconds(distribution.MaxNs)} ({distribution.Count:N0} samples)";
+
+    private static string Milliseconds(long? nanoseconds) =>
+        nanoseconds is { } ns ? (ns / 1e6).ToString("0.###", CultureInfo.InvariantCulture) + " ms" : "?";
 
     private static void PrintStatistics(PipelineStatistics statistics, CountingSink records)
     {

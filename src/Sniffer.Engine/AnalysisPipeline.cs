@@ -1,3 +1,4 @@
+using Sniffer.Analysis.Http;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Packets;
 using Sniffer.Decoding;
@@ -15,6 +16,7 @@ public sealed class AnalysisPipeline : IDisposable
     private readonly PacketDecoder _decoder;
     private readonly TcpReassembler _reassembler;
     private readonly PipelineStatistics _statistics;
+    private readonly HttpAnalysis? _httpAnalysis;
     private const long ExpiryIntervalNs = 1_000_000_000;
     private long _lastExpiryNs = long.MinValue / 2;
     private bool _completed;
@@ -22,8 +24,11 @@ public sealed class AnalysisPipeline : IDisposable
     public AnalysisPipeline(PipelineOptions options, IRecordSink sink)
     {
         Registry = BuildRegistry(options);
-        _decoder = new PacketDecoder(options.Decoder, sink);
-        _reassembler = new TcpReassembler(options.Reassembly with { Dissector = options.Dissectors }, Registry, sink);
+        // Taps see every record on its way to the sink (Wireshark's taps), and add their results at the end.
+        _httpAnalysis = options.AnalyseHttp ? new HttpAnalysis(next: sink) : null;
+        IRecordSink tapped = _httpAnalysis ?? sink;
+        _decoder = new PacketDecoder(options.Decoder, tapped);
+        _reassembler = new TcpReassembler(options.Reassembly with { Dissector = options.Dissectors }, Registry, tapped);
         _statistics = new PipelineStatistics(_decoder.Counters, _reassembler.Counters);
     }
 
@@ -33,6 +38,9 @@ public sealed class AnalysisPipeline : IDisposable
     public PluginLoadReport PluginReport { get; private set; } = new([], []);
 
     public PipelineStatistics Statistics => _statistics;
+
+    /// <summary>Cookie jars, conditional-GET savings, connection reuse and latency; set by <see cref="Complete"/>.</summary>
+    public HttpAnalysisReport? HttpReport { get; private set; }
 
     public void Process(in CaptureFrame frame)
     {
@@ -47,12 +55,13 @@ public sealed class AnalysisPipeline : IDisposable
         }
     }
 
-    /// <summary>End of input: flushes every flow (close reason "end of capture") and pending fragments. Idempotent.</summary>
+    /// <summary>End of input: ends every flow (close reason "end of capture"), then lets the taps emit their results. Idempotent.</summary>
     public void Complete()
     {
         if (_completed) return;
         _completed = true;
-        _reassembler.Complete(_statistics.LastPacketNs);
+        _reassembler.Complete(_statistics.HasPackets ? _statistics.LastPacketNs : 0);
+        HttpReport = _httpAnalysis?.Complete();
     }
 
     public void Dispose() => Complete();

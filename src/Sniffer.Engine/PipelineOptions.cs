@@ -13,6 +13,9 @@ public sealed record PipelineOptions
 
     public ReassemblyOptions Reassembly { get; init; } = ReassemblyOptions.Default;
 
+    /// <summary>Run the HTTP analyses (cookie jars, conditional-GET savings, connection reuse, latency) over the records.</summary>
+    public bool AnalyseHttp { get; init; } = true;
+
     /// <summary>User overrides of the port table (<c>--map 18080=http</c>).</summary>
     public IReadOnlyList<PortMapping> PortMappings { get; init; } = [];
 

@@ -11,16 +11,30 @@ public static class SnifferProcess
 
     public static ProcessResult Run(params string[] arguments)
     {
+        using Process process = Start(arguments);
+        return WaitForExit(process, arguments);
+    }
+
+    /// <summary>Starts sniffer with its output redirected; pair with <see cref="WaitForExit"/>.</summary>
+    public static Process Start(params string[] arguments)
+    {
         string assembly = Path.Combine(AppContext.BaseDirectory, "sniffer.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(assembly);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start sniffer");
+        Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start sniffer");
+        process.StandardInput.Close();
+        return process;
+    }
+
+    public static ProcessResult WaitForExit(Process process, params string[] arguments)
+    {
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(Limit))
@@ -29,5 +43,12 @@ public static class SnifferProcess
             throw new TimeoutException($"sniffer {string.Join(' ', arguments)} ran longer than {Limit.TotalSeconds} s");
         }
         return new ProcessResult(process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl-C in a terminal does.</summary>
+    public static void Interrupt(Process process)
+    {
+        using Process kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit(5000);
     }
 }

@@ -14,9 +14,9 @@ internal static class BenchCommand
         {
             fileArgument, passesOption,
         };
-        read.Validators.Add(result =>
+        passesOption.Validators.Add(result =>
         {
-            if (result.GetValue(passesOption) is < 1 or > 100) result.AddError("--passes must be between 1 and 100");
+            if (result.GetValueOrDefault<int>() is < 1 or > 100) result.AddError("--passes must be between 1 and 100");
         });
         read.SetAction(parse =>
         {

@@ -25,11 +25,17 @@ internal static class CaptureCommand
             interfaceOption, filterOption, snaplenOption, promiscuousOption, writeOption, durationOption, countOption, bufferOption,
         };
         analysis.AddTo(command);
-        command.Validators.Add(result =>
+        snaplenOption.Validators.Add(result =>
         {
-            if (result.GetValue(snaplenOption) is < 64 or > 262_144) result.AddError("--snaplen must be between 64 and 262144");
-            if (result.GetValue(countOption) is <= 0) result.AddError("--count must be positive");
-            if (result.GetValue(bufferOption) is < 1 or > 2048) result.AddError("--buffer-mb must be between 1 and 2048");
+            if (result.GetValueOrDefault<int>() is < 64 or > 262_144) result.AddError("--snaplen must be between 64 and 262144");
+        });
+        countOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long?>() is <= 0) result.AddError("--count must be positive");
+        });
+        bufferOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 2048) result.AddError("--buffer-mb must be between 1 and 2048");
         });
 
         command.SetAction(parse =>
@@ -56,7 +62,7 @@ internal static class CaptureCommand
                 using PcapFileWriter? writer = output is null ? null : PcapFileWriter.Create(output.FullName, capture.LinkType, capture.Snaplen);
                 Console.Error.WriteLine($"Capturing on '{capture.InterfaceName}' ({capture.LinkType}){(options.Filter is null ? "" : $", filter \"{options.Filter}\"")}; Ctrl-C stops");
                 LiveCaptureResult result = LiveAnalysis.Run(capture, pipeline, writer, stop, cancel.Token);
-                SummaryPrinter.PrintLive(result, pipeline.Statistics, counting, output?.FullName);
+                SummaryPrinter.PrintLive(result, pipeline, counting, output?.FullName);
                 return ExitCodes.Success;
             }
             finally

@@ -21,7 +21,7 @@ internal static class ReadCommand
             var counting = new CountingSink();
             using var pipeline = new AnalysisPipeline(analysis.Read(parse), counting);
             CaptureFilesResult result = CaptureFileAnalysis.Read(files.Select(f => f.FullName).ToList(), pipeline);
-            SummaryPrinter.PrintFiles(result, pipeline.Statistics, counting);
+            SummaryPrinter.PrintFiles(result, pipeline, counting);
             return result.Failed ? ExitCodes.Error : ExitCodes.Success;
         });
         return command;

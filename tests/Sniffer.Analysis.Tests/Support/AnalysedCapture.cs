@@ -27,12 +27,9 @@ public sealed record AnalysedCapture(HttpAnalysisReport Report, ListSink Sink)
     public static AnalysedCapture OfFile(string path)
     {
         var sink = new ListSink();
-        var analysis = new HttpAnalysis(next: sink);
-        using (var pipeline = new AnalysisPipeline(new PipelineOptions(), analysis))
-        {
-            CaptureFilesResult result = CaptureFileAnalysis.Read([path], pipeline);
-            Assert.False(result.Failed, string.Join("; ", result.Files.Select(f => f.Error)));
-        }
-        return new AnalysedCapture(analysis.Complete(), sink);
+        using var pipeline = new AnalysisPipeline(new PipelineOptions(), sink);
+        CaptureFilesResult result = CaptureFileAnalysis.Read([path], pipeline);
+        Assert.False(result.Failed, string.Join("; ", result.Files.Select(f => f.Error)));
+        return new AnalysedCapture(pipeline.HttpReport!, sink);
     }
 }
