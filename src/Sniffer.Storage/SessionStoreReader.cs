@@ -76,7 +76,7 @@ public sealed class SessionStoreReader : IDisposable
 
     public long CountAnomalies(string? kind = null) => kind is null
         ? _database.GetCollection(StoreCollections.Anomalies).LongCount()
-        : _database.GetCollection(StoreCollections.Anomalies).LongCount(Query.EQ("kind", kind));
+        : _database.GetCollection(StoreCollections.Anomalies).LongCount(KeyEquals("kind", kind));
 
     /// <summary>Documents in any collection, including those of plug-in record types stored generically.</summary>
     public long Count(string collection) => _database.GetCollection(collection).LongCount();
@@ -88,7 +88,7 @@ public sealed class SessionStoreReader : IDisposable
         Materialise<HttpTransaction>(StoreCollections.Http, HttpQuery(filter ?? new HttpFilter()).OrderBy(StoredFields.Time), page);
 
     public IReadOnlyList<Stored<Anomaly>> Anomalies(Page page, string? kind = null) =>
-        Read<Anomaly>(StoreCollections.Anomalies, kind is null ? null : Query.EQ("kind", kind), page);
+        Read<Anomaly>(StoreCollections.Anomalies, kind is null ? null : KeyEquals("kind", kind), page);
 
     /// <summary>Every record of one flow in one capture, by type.</summary>
     public IReadOnlyList<Stored<TRecord>> ForFlow<TRecord>(string collection, int capture, long flow) where TRecord : SnifferRecord =>
@@ -126,12 +126,23 @@ public sealed class SessionStoreReader : IDisposable
     private ILiteQueryable<BsonDocument> HttpQuery(HttpFilter filter)
     {
         ILiteQueryable<BsonDocument> query = _database.GetCollection(StoreCollections.Http).Query();
-        if (filter.Host is not null) query = query.Where(Query.EQ("host", filter.Host));
+        if (filter.Host is not null) query = query.Where(KeyEquals("host", filter.Host));
         if (filter.Status is { } status) query = query.Where(Query.EQ("status", status));
-        if (filter.UriPrefix is not null) query = query.Where(Query.StartsWith("uri", filter.UriPrefix));
+        if (filter.UriPrefix is { } prefix)
+        {
+            query = query.Where(Query.StartsWith("uri", Bson.IndexKey(prefix)));
+            // The index holds the first characters only; a longer prefix is checked on the whole target, among those rows.
+            if (prefix.Length > Bson.IndexKeyLength) query = query.Where(Query.StartsWith(Bson.FullName("uri"), prefix));
+        }
         if (filter.Capture is { } capture) query = query.Where(Query.EQ(StoredFields.Capture, capture));
         return query;
     }
+
+    /// <summary>Equality through the index on the cut key, then on the whole value when it was too long to index.</summary>
+    private static BsonExpression KeyEquals(string field, string value) =>
+        value.Length > Bson.IndexKeyLength
+            ? Query.And(Query.EQ(field, Bson.IndexKey(value)), Query.EQ(Bson.FullName(field), value))
+            : Query.EQ(field, value);
 
     private IReadOnlyList<Stored<TRecord>> Read<TRecord>(string collection, BsonExpression? where, Page page) where TRecord : SnifferRecord
     {

@@ -1,4 +1,5 @@
 using Sniffer.Core.Records;
+using Sniffer.Dissectors.Http.Records;
 using Xunit;
 
 namespace Sniffer.Storage.Tests;
@@ -86,6 +87,33 @@ public sealed class WriterTests : IDisposable
         Assert.Equal([10L, 20L, 30L], reader.Http(Page.First(3), new HttpFilter { Status = 304 }).Select(h => h.Record.FlowId));
         Assert.Equal([7L], reader.Http(Page.First(10), new HttpFilter { UriPrefix = "/static/7/" }).Select(h => h.Record.FlowId));
         Assert.Equal(0, reader.CountHttp(new HttpFilter { Host = "host7.example", Status = 304 }));
+    }
+
+    [Fact]
+    public void Values_too_long_for_an_index_key_are_stored_whole_and_still_found()
+    {
+        // LiteDB refuses index keys of 1023 bytes or more; one hostile request must not cost the batch around it.
+        string longHost = new string('h', 3000) + ".example";
+        string longTarget = "/" + new string('€', 2000);
+        HttpTransaction plain = SyntheticRecords.PlainHttp(1, 1);
+        var hostile = new HttpTransaction
+        {
+            FlowId = 2, TimeNs = plain.TimeNs + 1, Index = 1, Host = longHost, Timings = plain.Timings, Caching = plain.Caching,
+            Request = new HttpRequest { Method = new string('M', 1500), Target = longTarget, TargetForm = HttpTargetForm.Origin, Version = "HTTP/1.1" },
+        };
+        using var writer = SessionStoreWriter.Open(_folder.File("long.sniffer.db"));
+        using SessionStoreReader reader = writer.CreateReader();
+        writer.Emit(plain);
+        writer.Emit(hostile);
+        writer.Emit(new Anomaly { Kind = new string('k', 2000), Source = "plugin" });
+        writer.Flush();
+
+        Assert.Equal(2, reader.CountHttp());
+        Assert.Equal(RecordJson.Of(hostile), RecordJson.Of(Assert.Single(reader.Http(Page.First(10), new HttpFilter { Host = longHost })).Record));
+        Assert.Equal(0, reader.CountHttp(new HttpFilter { Host = longHost[..^1] }));
+        Assert.Equal(1, reader.CountHttp(new HttpFilter { UriPrefix = longTarget[..1500] }));
+        Assert.Equal(0, reader.CountHttp(new HttpFilter { UriPrefix = longTarget[..1500] + "x" }));
+        Assert.Equal(1, reader.CountAnomalies(new string('k', 2000)));
     }
 
     [Fact]

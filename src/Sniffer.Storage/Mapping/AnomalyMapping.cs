@@ -17,7 +17,7 @@ internal sealed class AnomalyMapping : RecordMapping<Anomaly>
 
     protected override void Write(Anomaly anomaly, BsonDocument d, StoreBatch batch)
     {
-        d["kind"] = anomaly.Kind;
+        d.SetKey("kind", anomaly.Kind);
         d["source"] = anomaly.Source;
         d.Set("detail", anomaly.Detail.Length > 0 ? anomaly.Detail : null);
         batch.Add(Collection, d);
@@ -27,7 +27,7 @@ internal sealed class AnomalyMapping : RecordMapping<Anomaly>
     {
         FlowId = d.Long(StoredFields.Flow),
         TimeNs = d.Long(StoredFields.Time),
-        Kind = d["kind"].AsString,
+        Kind = d.Key("kind")!,
         Source = d["source"].AsString,
         Detail = d.String("detail") ?? "",
     };

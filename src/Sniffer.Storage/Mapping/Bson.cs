@@ -20,6 +20,31 @@ internal static class Bson
         if (value) document[name] = true;
     }
 
+    /// <summary>
+    /// Characters of a string kept in its indexed field. LiteDB refuses index keys of 1023 bytes or more — and
+    /// with them the whole batch — so a hostile URI or Host is cut for the index (200 UTF-16 units are at most
+    /// 800 UTF-8 bytes) and kept whole in <c>NAME_full</c>.
+    /// </summary>
+    public const int IndexKeyLength = 200;
+
+    public static string IndexKey(string value)
+    {
+        if (value.Length <= IndexKeyLength) return value;
+        int cut = char.IsHighSurrogate(value[IndexKeyLength - 1]) ? IndexKeyLength - 1 : IndexKeyLength;
+        return value[..cut];
+    }
+
+    public static string FullName(string name) => name + "_full";
+
+    public static void SetKey(this BsonDocument document, string name, string? value)
+    {
+        if (value is null) return;
+        document[name] = IndexKey(value);
+        if (value.Length > IndexKeyLength) document[FullName(name)] = value;
+    }
+
+    public static string? Key(this BsonDocument document, string name) => document.String(FullName(name)) ?? document.String(name);
+
     public static string? String(this BsonDocument document, string name) => document[name].IsNull ? null : document[name].AsString;
 
     public static long? NullableLong(this BsonDocument document, string name) => document[name].IsNull ? null : document[name].AsInt64;

@@ -23,13 +23,13 @@ internal sealed class FlowMapping : RecordMapping<FlowRecord>
     {
         d["client"] = flow.Client;
         d["server"] = flow.Server;
-        d["client_addr"] = flow.ClientAddress;
+        d.SetKey("client_addr", flow.ClientAddress);
         d["client_port"] = (int)flow.ClientPort;
-        d["server_addr"] = flow.ServerAddress;
+        d.SetKey("server_addr", flow.ServerAddress);
         d["server_port"] = (int)flow.ServerPort;
         d.Set("ipv6", flow.IsIPv6);
         if (flow.VlanId != 0) d["vlan"] = (int)flow.VlanId;
-        d.Set("protocol", flow.Protocol);
+        d.SetKey("protocol", flow.Protocol);
         d.Set("dissector_disabled", flow.DissectorDisabled);
         d.Set("mid_stream", flow.PickedUpMidStream);
         d.Set("handshake_rtt_ns", flow.HandshakeRttNs);
@@ -63,13 +63,13 @@ internal sealed class FlowMapping : RecordMapping<FlowRecord>
         TimeNs = d.Long(StoredFields.Time),
         Client = d["client"].AsString,
         Server = d["server"].AsString,
-        ClientAddress = d["client_addr"].AsString,
+        ClientAddress = d.Key("client_addr")!,
         ClientPort = (ushort)d.Int("client_port"),
-        ServerAddress = d["server_addr"].AsString,
+        ServerAddress = d.Key("server_addr")!,
         ServerPort = (ushort)d.Int("server_port"),
         IsIPv6 = d.Bool("ipv6"),
         VlanId = (ushort)d.Int("vlan"),
-        Protocol = d.String("protocol"),
+        Protocol = d.Key("protocol"),
         DissectorDisabled = d.Bool("dissector_disabled"),
         PickedUpMidStream = d.Bool("mid_stream"),
         HandshakeRttNs = d.NullableLong("handshake_rtt_ns"),

@@ -31,9 +31,9 @@ internal sealed class HttpTransactionMapping : RecordMapping<HttpTransaction>
     protected override void Write(HttpTransaction t, BsonDocument d, StoreBatch batch)
     {
         d["index"] = t.Index;
-        d.Set("host", t.Host);
-        d.Set("method", t.Request?.Method);
-        d.Set("uri", t.Request?.Target);
+        d.SetKey("host", t.Host);
+        d.SetKey("method", t.Request?.Method);
+        d.SetKey("uri", t.Request?.Target);
         if (t.Response is { } response) d["status"] = response.StatusCode;
         if (t.Request is { } request) d["request"] = WriteRequest(request, batch);
         if (t.Response is not null) d["response"] = WriteResponse(t.Response, batch);
@@ -73,9 +73,9 @@ internal sealed class HttpTransactionMapping : RecordMapping<HttpTransaction>
             [StoredFields.Time] = exchange[StoredFields.Time],
             ["http"] = exchange[StoredFields.Id],
             ["direction"] = direction,
-            ["name"] = name,
             ["value"] = value,
         };
+        row.SetKey("name", name);
         if (!exchange["host"].IsNull) row["host"] = exchange["host"];
         return row;
     }
@@ -85,7 +85,7 @@ internal sealed class HttpTransactionMapping : RecordMapping<HttpTransaction>
         FlowId = d.Long(StoredFields.Flow),
         TimeNs = d.Long(StoredFields.Time),
         Index = d.Int("index"),
-        Host = d.String("host"),
+        Host = d.Key("host"),
         Request = d["request"].IsDocument ? ReadRequest(d["request"].AsDocument) : null,
         Response = d["response"].IsDocument ? ReadResponse(d["response"].AsDocument) : null,
         InterimResponses = d["interim"].IsArray ? d["interim"].AsArray.Select(i => ReadInterim(i.AsDocument)).ToList() : [],

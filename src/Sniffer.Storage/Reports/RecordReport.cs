@@ -36,12 +36,12 @@ public sealed class RecordReport
     {
         List<Stored<SnifferRecord>> reported = records.Where(IsReported)
             .Select((r, i) => new Stored<SnifferRecord>(i + 1, 1, r))
-            .OrderBy(r => r.Record.TimeNs) // stable: equal times keep emission order
+            .OrderBy(r => r.Record.TimeNs).ThenBy(r => Rank(r.Record)) // stable: then emission order, as the store's indexes give it
             .ToList();
         return new RecordReport(FlowIndex(reported), reported);
     }
 
-    /// <summary>A database's flows, HTTP exchanges and anomalies, streamed in time order.</summary>
+    /// <summary>A database's flows, HTTP exchanges and anomalies, streamed in time order (flows first on equal times, as <see cref="Rank"/> says).</summary>
     public static RecordReport FromStore(SessionStoreReader store) =>
         new(FlowIndex(store.All(StoreCollections.Flows)),
             MergeByTime([store.All(StoreCollections.Flows), store.All(StoreCollections.Http), store.All(StoreCollections.Anomalies)]));
@@ -74,6 +74,9 @@ public sealed class RecordReport
     }
 
     private static bool IsReported(SnifferRecord record) => record is FlowRecord or HttpTransaction or Anomaly;
+
+    /// <summary>Order among records of the same time, so a report from memory and one from the store agree line for line.</summary>
+    private static int Rank(SnifferRecord record) => record switch { FlowRecord => 0, HttpTransaction => 1, _ => 2 };
 
     private static Dictionary<(int, long), FlowRecord> FlowIndex(IEnumerable<Stored<SnifferRecord>> records)
     {
