@@ -42,7 +42,7 @@ internal sealed class FlowDissection
 
     private readonly DissectorRegistry _registry;
     private readonly ReassemblyOptions _options;
-    private readonly StreamBuffer[] _buffers = [new StreamBuffer(), new StreamBuffer()];
+    private readonly StreamBuffer[] _buffers;
     private readonly bool[] _ended = new bool[2];
     private readonly StreamEndReason[] _endReasons = new StreamEndReason[2];
 
@@ -54,14 +54,18 @@ internal sealed class FlowDissection
     private int _violations;
     private bool _progressed;
 
-    public FlowDissection(DissectorRegistry registry, ReassemblyOptions options)
+    public FlowDissection(DissectorRegistry registry, ReassemblyOptions options, ReassemblyCounters counters)
     {
         _registry = registry;
         _options = options;
+        _buffers = [new StreamBuffer(counters), new StreamBuffer(counters)];
     }
 
     /// <summary>True once the bound dissector was switched off after violations.</summary>
     public bool Disabled { get; private set; }
+
+    /// <summary>Bytes held for the dissector (or for the choice of one) in both directions.</summary>
+    public long UnconsumedBytes => _buffers[0].Length + _buffers[1].Length;
 
     public void Start(FlowContext flow, IRecordSink sink)
     {
@@ -88,7 +92,25 @@ internal sealed class FlowDissection
         _factory = null;
         _flow = null!;
         _sink = null!;
-        foreach (StreamBuffer buffer in _buffers) buffer.Release();
+        foreach (StreamBuffer buffer in _buffers) buffer.DiscardAll(0);
+    }
+
+    /// <summary>
+    /// The table is over its memory cap: a choice still waiting for bytes is made with those held, and what the
+    /// dissector left unconsumed is given up as a gap, so it can resynchronise on what comes next.
+    /// </summary>
+    public void Shed(long timestampNs)
+    {
+        if (_mode == Mode.Selecting && UnconsumedBytes > 0) Select(force: true, timestampNs);
+        for (int direction = 0; direction < 2 && _mode == Mode.Dissecting; direction++)
+        {
+            StreamBuffer buffer = _buffers[direction];
+            if (buffer.Length == 0) continue;
+            EmitAnomaly(AnomalyKinds.TcpBufferLimit,
+                $"buffer cap of the flow table reached: {buffer.Length} bytes {((Direction)direction).Label()} left unconsumed by {_factory!.Name} dropped as a gap",
+                timestampNs);
+            DropUnconsumed((Direction)direction, timestampNs);
+        }
     }
 
     public void OnData(Direction direction, ReadOnlySpan<byte> data, long streamOffset, long timestampNs)
@@ -277,15 +299,21 @@ internal sealed class FlowDissection
         if (_mode == Mode.Dissecting && buffer.Length > _options.MaxUnconsumedBytes)
         {
             // The dissector holds more than any element it should accept: drop the bytes as a gap so memory stays bounded.
-            long offset = buffer.StartOffset, length = buffer.Length;
             EmitAnomaly(AnomalyKinds.DissectorViolation,
-                $"{_factory!.Name} left {length} bytes unconsumed in {direction.Label()} (limit {_options.MaxUnconsumedBytes}); dropped as a gap",
+                $"{_factory!.Name} left {buffer.Length} bytes unconsumed in {direction.Label()} (limit {_options.MaxUnconsumedBytes}); dropped as a gap",
                 timestampNs);
-            buffer.DiscardAll(offset + length);
             _violations++;
             if (ShouldDisable()) Disable(timestampNs);
-            else DeliverGap(direction, offset, length, timestampNs);
+            else DropUnconsumed(direction, timestampNs);
         }
+    }
+
+    private void DropUnconsumed(Direction direction, long timestampNs)
+    {
+        StreamBuffer buffer = _buffers[(int)direction];
+        long offset = buffer.StartOffset, length = buffer.Length;
+        buffer.DiscardAll(offset + length);
+        DeliverGap(direction, offset, length, timestampNs);
     }
 
     private void DeliverGap(Direction direction, long streamOffset, long length, long timestampNs)

@@ -13,7 +13,11 @@ public sealed class ReassemblyCounters
     internal long overlapMismatches;
     internal long retransmissions;
     internal long bufferedBytes;
+    internal long unconsumedBytes;
     internal long peakBufferedBytes;
+    internal long historyBytes;
+    internal long resetsInWindow;
+    internal long resetsOutOfWindow;
     internal long bufferLimitReleases;
     internal long flowsEvicted;
 
@@ -41,8 +45,23 @@ public sealed class ReassemblyCounters
 
     public long Retransmissions => retransmissions;
 
-    /// <summary>Out-of-order bytes held right now.</summary>
+    /// <summary>
+    /// Stream bytes held right now: out-of-order pieces waiting for a hole to fill, and bytes dissectors were offered
+    /// but left unconsumed. <see cref="ReassemblyOptions.MaxBufferedBytesTotal"/> caps this sum.
+    /// </summary>
     public long BufferedBytes => bufferedBytes;
+
+    /// <summary>The part of <see cref="BufferedBytes"/> dissectors left unconsumed (or that waits for a dissector to be chosen).</summary>
+    public long UnconsumedBytes => unconsumedBytes;
+
+    /// <summary>Memory held by the rings of recently delivered bytes kept to check retransmissions against.</summary>
+    public long HistoryBytes => historyBytes;
+
+    /// <summary>RSTs inside the receive window but not at its left edge: ignored, as the receiver answers them with a challenge ACK (RFC 5961 §3.2).</summary>
+    public long ResetsInWindow => resetsInWindow;
+
+    /// <summary>RSTs outside the receive window: ignored, as the receiver drops them (RFC 5961 §3.2).</summary>
+    public long ResetsOutOfWindow => resetsOutOfWindow;
 
     public long PeakBufferedBytes => peakBufferedBytes;
 
@@ -51,6 +70,14 @@ public sealed class ReassemblyCounters
 
     /// <summary>Flows ended early because the table reached <see cref="ReassemblyOptions.MaxFlows"/>.</summary>
     public long FlowsEvicted => flowsEvicted;
+
+    internal void AddUnconsumed(long delta)
+    {
+        unconsumedBytes += delta;
+        AddBuffered(delta);
+    }
+
+    internal void AddHistory(long delta) => historyBytes += delta;
 
     internal void AddBuffered(long delta)
     {

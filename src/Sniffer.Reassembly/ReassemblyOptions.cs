@@ -22,7 +22,10 @@ public sealed record ReassemblyOptions
     /// <summary>Out-of-order bytes one flow may hold, both directions together; past it the oldest hole becomes a gap.</summary>
     public long MaxBufferedBytesPerFlow { get; init; } = 4L * 1024 * 1024;
 
-    /// <summary>Out-of-order bytes all flows together may hold; past it the least recently active flows give up their holes.</summary>
+    /// <summary>
+    /// Out-of-order bytes and bytes left unconsumed by dissectors that all flows together may hold; past it the least
+    /// recently active flows give up their holes and their unconsumed bytes, as gaps.
+    /// </summary>
     public long MaxBufferedBytesTotal { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
@@ -30,6 +33,16 @@ public sealed record ReassemblyOptions
     /// Captures can show an ACK shortly before the data it acknowledges (multi-queue NICs, merged interfaces).
     /// </summary>
     public int AcknowledgedHoleGraceSegments { get; init; } = 4;
+
+    /// <summary>
+    /// Delivered bytes each direction keeps so that a retransmission of them with other content is reported
+    /// (tcp_overlap_mismatch); 0 turns the check off. Senders retransmit at most a window's worth, and 16 KB
+    /// covers the segments in flight on most paths at a small cost per open flow.
+    /// </summary>
+    public int RetransmissionHistoryBytes { get; init; } = 16 * 1024;
+
+    /// <summary>Memory all flows' retransmission histories may take together; past it, new streams go unchecked.</summary>
+    public long MaxRetransmissionHistoryBytesTotal { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>Flows tracked at once; past it the least recently active flow is ended (anomaly tcp_flow_limit).</summary>
     public int MaxFlows { get; init; } = 1_000_000;

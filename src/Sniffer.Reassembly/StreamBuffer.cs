@@ -7,11 +7,17 @@ namespace Sniffer.Reassembly;
 /// The bytes of one direction a dissector has been offered but not consumed, in one pooled contiguous
 /// array, with the capture time of every packet they came from. It is the <see cref="IStreamClock"/> handed
 /// to <see cref="IStreamDissector.OnData"/>: relative offsets count from the first unconsumed byte.
+/// <para>
+/// The arrays go back to the pool whenever the dissector has consumed everything, so a flow holds memory only
+/// for bytes actually left over (a partial line, a header block in progress), never for an idle connection;
+/// those bytes count towards <see cref="ReassemblyCounters.UnconsumedBytes"/> and the table's global cap.
+/// </para>
 /// </summary>
 internal sealed class StreamBuffer : IStreamClock
 {
     private const int InitialCapacity = 4096;
 
+    private readonly ReassemblyCounters _counters;
     private byte[] _bytes = [];
     private int _start;
     private int _end;
@@ -21,6 +27,8 @@ internal sealed class StreamBuffer : IStreamClock
     private TimeMark[] _marks = [];
     private int _firstMark;
     private int _markCount;
+
+    public StreamBuffer(ReassemblyCounters counters) => _counters = counters;
 
     public int Length => _end - _start;
 
@@ -43,27 +51,34 @@ internal sealed class StreamBuffer : IStreamClock
         data.CopyTo(_bytes.AsSpan(_end));
         AddMark(_startOffset + Length, timestampNs);
         _end += data.Length;
+        _counters.AddUnconsumed(data.Length);
     }
 
     public void Consume(long count)
     {
+        if (count == 0) return;
         _start += (int)count;
         _startOffset += count;
-        while (_markCount - _firstMark > 1 && _marks[_firstMark + 1].Offset <= _startOffset) _firstMark++;
-        if (Length == 0) Restart(_startOffset);
+        _counters.AddUnconsumed(-count);
+        if (Length == 0) DiscardAll(_startOffset);
+        else
+        {
+            while (_markCount - _firstMark > 1 && _marks[_firstMark + 1].Offset <= _startOffset) _firstMark++;
+        }
     }
 
-    /// <summary>Drops every held byte; the next byte appended will be at <paramref name="nextOffset"/>.</summary>
-    public void DiscardAll(long nextOffset) => Restart(nextOffset);
-
-    /// <summary>Returns the arrays to the pool; the buffer stays usable and rents again on demand.</summary>
-    public void Release()
+    /// <summary>
+    /// Drops every held byte and returns the arrays to the pool; the buffer stays usable, rents again on demand,
+    /// and the next byte appended will be at <paramref name="nextOffset"/>.
+    /// </summary>
+    public void DiscardAll(long nextOffset)
     {
+        _counters.AddUnconsumed(-Length);
         if (_bytes.Length > 0) ArrayPool<byte>.Shared.Return(_bytes);
         if (_marks.Length > 0) ArrayPool<TimeMark>.Shared.Return(_marks);
         _bytes = [];
         _marks = [];
-        Restart(0);
+        Restart(nextOffset);
     }
 
     public long TimeAt(long relativeOffset)

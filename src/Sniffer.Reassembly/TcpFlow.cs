@@ -15,6 +15,9 @@ internal sealed class TcpFlow : IHalfStreamReceiver
     private const string Source = "tcp";
     private const long NotSeen = -1;
 
+    // RFC 7323 §2.3: shift counts above 14 are taken as 14, the most a window can be scaled.
+    private const int MaxWindowShift = 14;
+
     private readonly IRecordSink _sink;
     private readonly ReassemblyCounters _counters;
     private readonly TcpHalfStream[] _halves;
@@ -24,6 +27,9 @@ internal sealed class TcpFlow : IHalfStreamReceiver
     private readonly RttSamples _rttSamples = new();
     private readonly DirectionStats[] _stats = new DirectionStats[2];
     private readonly bool[] _ended = new bool[2];
+    // The window each side last advertised, scaled, and the shift count its SYN offered (RFC 7323 §2.2); -1 until known.
+    private readonly long[] _advertisedWindow = new long[2];
+    private readonly int[] _windowScale = new int[2];
 
     private long _synNs;
     private long _synAckNs;
@@ -33,6 +39,8 @@ internal sealed class TcpFlow : IHalfStreamReceiver
     private bool _resetSeen;
     private bool _dataAfterResetReported;
     private bool _truncationReported;
+    private bool _inWindowResetReported;
+    private bool _outOfWindowResetReported;
 
     public TcpFlow(DissectorRegistry registry, ReassemblyOptions options, IRecordSink sink, ReassemblyCounters counters)
     {
@@ -40,10 +48,10 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         _counters = counters;
         _halves =
         [
-            new TcpHalfStream(Direction.ClientToServer, this, counters, options.AcknowledgedHoleGraceSegments),
-            new TcpHalfStream(Direction.ServerToClient, this, counters, options.AcknowledgedHoleGraceSegments),
+            new TcpHalfStream(Direction.ClientToServer, this, counters, options),
+            new TcpHalfStream(Direction.ServerToClient, this, counters, options),
         ];
-        _dissection = new FlowDissection(registry, options);
+        _dissection = new FlowDissection(registry, options, counters);
     }
 
     public FlowTableKey TableKey { get; private set; }
@@ -55,6 +63,9 @@ internal sealed class TcpFlow : IHalfStreamReceiver
 
     /// <summary>Out-of-order bytes both directions hold.</summary>
     public long BufferedBytes => _halves[0].BufferedBytes + _halves[1].BufferedBytes;
+
+    /// <summary>What the flow holds towards the table's global cap: out-of-order bytes and bytes its dissector left unconsumed.</summary>
+    public long HeldBytes => BufferedBytes + _dissection.UnconsumedBytes;
 
     // Links of the table's activity list this flow is on (see FlowList).
     internal TcpFlow? ListPrevious { get; set; }
@@ -71,7 +82,9 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         ClosedAtNs = 0;
         _synNs = _synAckNs = _ackNs = NotSeen;
         _clientIsn = _serverIsn = 0;
-        _resetSeen = _dataAfterResetReported = _truncationReported = false;
+        _resetSeen = _dataAfterResetReported = _truncationReported = _inWindowResetReported = _outOfWindowResetReported = false;
+        _advertisedWindow[0] = _advertisedWindow[1] = NotSeen;
+        _windowScale[0] = _windowScale[1] = -1;
         _stats[0] = _stats[1] = default;
         _ended[0] = _ended[1] = false;
         _ackRtt[0].Reset();
@@ -142,6 +155,14 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         if (acknowledges && !incoming.IsSynchronized) incoming.Synchronize(segment.AcknowledgmentNumber);
 
         bool retransmission = false;
+        // The window on a SYN is never scaled (RFC 7323 §2.2); an RST's means nothing (RFC 9293 §3.10.7).
+        if (!segment.Has(TcpFlags.Rst)) _advertisedWindow[sender] = isSyn ? segment.Window : (long)segment.Window << WindowShift(sender);
+
+        if (segment.Has(TcpFlags.Rst) && !AcceptReset(outgoing, segment, direction, receiver))
+        {
+            return;
+        }
+
         if (payloadLength > 0 || segment.Has(TcpFlags.Fin))
         {
             retransmission = outgoing.Accept(dataSeq, segment.Payload, segment.MissingPayloadBytes, segment.Has(TcpFlags.Fin), now);
@@ -179,11 +200,12 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         _halves[fuller].ReleaseOldestHole(timestampNs);
     }
 
-    /// <summary>Gives up every hole in both directions; the whole table is over its buffer cap.</summary>
-    public void ReleaseAllHoles(long timestampNs)
+    /// <summary>Gives up every hole in both directions and what the dissector left unconsumed; the whole table is over its buffer cap.</summary>
+    public void ShedBufferedBytes(long timestampNs)
     {
         _halves[0].ReleaseAllHoles(GapCause.BufferLimit, timestampNs);
         _halves[1].ReleaseAllHoles(GapCause.BufferLimit, timestampNs);
+        if (!IsClosed) _dissection.Shed(timestampNs);
     }
 
     /// <summary>
@@ -204,6 +226,8 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         for (int direction = 0; direction < 2; direction++)
         {
             EndDirection((Direction)direction, reason, timestampNs);
+            // Nothing is delivered after the close: the lingering flow keeps only its counters and RTT state.
+            _halves[direction].ReleaseHistory();
         }
         _dissection.Release();
     }
@@ -307,11 +331,13 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         {
             _synNs = now;
             _clientIsn = segment.SequenceNumber;
+            _windowScale[(int)Direction.ClientToServer] = segment.Options.WindowScale;
         }
         else if (syn && ack && direction == Direction.ServerToClient && _ackNs == NotSeen)
         {
             _synAckNs = now;
             _serverIsn = segment.SequenceNumber;
+            _windowScale[(int)Direction.ServerToClient] = segment.Options.WindowScale;
         }
         else if (!syn && ack && direction == Direction.ClientToServer && _synAckNs != NotSeen && _ackNs == NotSeen
                  && segment.AcknowledgmentNumber == unchecked(_serverIsn + 1))
@@ -319,6 +345,38 @@ internal sealed class TcpFlow : IHalfStreamReceiver
             _ackNs = now;
             if (_synNs != NotSeen) Context.HandshakeRttNs = _ackNs - _synNs;
         }
+    }
+
+    /// <summary>
+    /// RFC 5961 §3.2: only an RST at the receiver's next expected sequence number resets the connection. One
+    /// elsewhere in the window makes the receiver send a challenge ACK, which a genuine peer answers with an exact
+    /// RST; one outside the window is dropped. Both leave the connection open, and the blind-reset attempt is reported.
+    /// </summary>
+    private bool AcceptReset(TcpHalfStream outgoing, in TcpSegment segment, Direction direction, int receiver)
+    {
+        long window = _advertisedWindow[receiver] == NotSeen ? (long)ushort.MaxValue << MaxWindowShift : _advertisedWindow[receiver];
+        ResetCheck check = outgoing.CheckReset(segment.SequenceNumber, window);
+        if (check == ResetCheck.Exact) return true;
+
+        bool inWindow = check == ResetCheck.InWindow;
+        if (inWindow) _counters.resetsInWindow++;
+        else _counters.resetsOutOfWindow++;
+        ref bool reported = ref inWindow ? ref _inWindowResetReported : ref _outOfWindowResetReported;
+        if (!reported)
+        {
+            reported = true;
+            EmitAnomaly(inWindow ? TcpAnomalyKinds.ResetInWindow : TcpAnomalyKinds.ResetOutOfWindow,
+                $"RST {direction.Label()} at sequence number {segment.SequenceNumber} is {(inWindow ? "in the window but not the next expected one: a challenge ACK" : "outside the receive window: dropped")}, connection kept open (RFC 5961 §3.2)",
+                segment.TimestampNs);
+        }
+        return false;
+    }
+
+    /// <summary>The shift applied to the windows <paramref name="direction"/> advertises: both SYNs must offer scaling, and unknown is taken at its largest.</summary>
+    private int WindowShift(int direction)
+    {
+        if (_synNs == NotSeen || _synAckNs == NotSeen) return MaxWindowShift;
+        return _windowScale[0] >= 0 && _windowScale[1] >= 0 ? Math.Min(_windowScale[direction], MaxWindowShift) : 0;
     }
 
     private void SampleAckRtt(int dataDirection, uint ack, long timestampNs)

@@ -19,6 +19,19 @@ internal enum GapCause
     StreamEnd,
 }
 
+/// <summary>How a receiver would take an RST, judged by its sequence number alone (RFC 5961 §3.2).</summary>
+internal enum ResetCheck
+{
+    /// <summary>At the next expected sequence number: the connection is reset.</summary>
+    Exact,
+
+    /// <summary>In the receive window but not at its left edge: the receiver answers with a challenge ACK and stays open.</summary>
+    InWindow,
+
+    /// <summary>Outside the receive window: the receiver drops it.</summary>
+    OutOfWindow,
+}
+
 /// <summary>What a <see cref="TcpHalfStream"/> releases, strictly in stream order.</summary>
 internal interface IHalfStreamReceiver
 {
@@ -40,6 +53,9 @@ internal interface IHalfStreamReceiver
 /// wrap around transparently; the stream offsets handed out are 64-bit and start at 0 after the SYN.
 /// Out-of-order bytes are kept as non-overlapping pieces sorted by offset. An overlap keeps the bytes
 /// that arrived first, as Linux and Windows receivers do, and reports a mismatch when the copies differ.
+/// The last bytes delivered are kept too, in a small ring, so a retransmission of bytes already passed on
+/// is compared as well (Zeek's retransmission_inconsistency): two versions of the same bytes, one of which
+/// only the monitor sees, is how an attacker hides content from it.
 /// </para>
 /// </summary>
 internal sealed class TcpHalfStream
@@ -50,6 +66,13 @@ internal sealed class TcpHalfStream
     private readonly List<PendingPiece> _pending = new();
 
     private readonly int _holeGraceSegments;
+    private readonly int _historyCapacity;
+    private readonly long _maxHistoryBytesTotal;
+
+    // The last delivered bytes, a ring ending at _nextOffset; rented on the first delivery, empty again after a gap.
+    private byte[]? _history;
+    private int _historyEnd;
+    private int _historyLength;
 
     private uint _nextSeq;
     private long _nextOffset;
@@ -63,9 +86,11 @@ internal sealed class TcpHalfStream
     // RFC 7323 §2.3: a scaled window never exceeds 2^30 bytes, so no valid segment or ACK lies further ahead.
     private const long MaxWindow = 1L << 30;
 
-    public TcpHalfStream(Direction direction, IHalfStreamReceiver receiver, ReassemblyCounters counters, int holeGraceSegments)
+    public TcpHalfStream(Direction direction, IHalfStreamReceiver receiver, ReassemblyCounters counters, ReassemblyOptions options)
     {
-        _holeGraceSegments = holeGraceSegments;
+        _holeGraceSegments = options.AcknowledgedHoleGraceSegments;
+        _historyCapacity = options.RetransmissionHistoryBytes;
+        _maxHistoryBytesTotal = options.MaxRetransmissionHistoryBytesTotal;
         _direction = direction;
         _receiver = receiver;
         _counters = counters;
@@ -75,6 +100,9 @@ internal sealed class TcpHalfStream
 
     /// <summary>Out-of-order bytes held for this direction.</summary>
     public long BufferedBytes { get; private set; }
+
+    /// <summary>Memory taken by the ring of delivered bytes kept for the retransmission check.</summary>
+    public long HistoryBytes => _history?.Length ?? 0;
 
     /// <summary>Starts the stream: <paramref name="nextSeq"/> is the sequence number of stream offset 0.</summary>
     public void Synchronize(uint nextSeq)
@@ -98,6 +126,7 @@ internal sealed class TcpHalfStream
         if (fin && _finOffset == NoFin) _finOffset = end;
         // Bytes past the FIN cannot be part of the stream (RFC 9293 §3.10.7.4): keep the first FIN, drop the rest.
         if (_finOffset != NoFin && end > _finOffset) end = Math.Max(start, _finOffset);
+        if (start < _nextOffset && !IsKeepAlive(start, end)) CompareWithHistory(start, payload, timestampNs);
 
         if (end <= _nextOffset)
         {
@@ -179,9 +208,35 @@ internal sealed class TcpHalfStream
         ReleaseHolesUpTo(limit, cause, timestampNs);
     }
 
+    /// <summary>
+    /// Judges an RST's sequence number as the receiver of this direction would (RFC 5961 §3.2): its next expected
+    /// byte is the later of what the capture delivered and what it acknowledged, plus the FIN once that was delivered.
+    /// </summary>
+    /// <param name="windowBytes">The receiver's last advertised window, scaled.</param>
+    public ResetCheck CheckReset(uint seq, long windowBytes)
+    {
+        if (!IsSynchronized) return ResetCheck.Exact;
+        long expected = Math.Max(_finDelivered ? _finOffset + 1 : _nextOffset, _acknowledgedOffset);
+        long offset = OffsetOf(seq);
+        if (offset == expected) return ResetCheck.Exact;
+        return offset > expected && offset - expected < windowBytes ? ResetCheck.InWindow : ResetCheck.OutOfWindow;
+    }
+
+    /// <summary>Gives the ring of delivered bytes back to the pool: the flow is closing, or memory is short.</summary>
+    public void ReleaseHistory()
+    {
+        if (_history is null) return;
+        _counters.AddHistory(-_history.Length);
+        ArrayPool<byte>.Shared.Return(_history);
+        _history = null;
+        _historyEnd = 0;
+        _historyLength = 0;
+    }
+
     /// <summary>Returns the buffered pieces to the pool and forgets the stream.</summary>
     public void Reset()
     {
+        ReleaseHistory();
         foreach (PendingPiece piece in _pending)
         {
             if (piece.Data is not null) ArrayPool<byte>.Shared.Return(piece.Data);
@@ -303,9 +358,10 @@ internal sealed class TcpHalfStream
                 ReportGap(piece.Length, GapCause.Truncated, piece.TimestampNs);
                 continue;
             }
-            Deliver(piece.Data.AsSpan(0, piece.Length), piece.TimestampNs);
+            // Uncounted first: the dissector's buffer counts whatever of it is left unconsumed.
             BufferedBytes -= piece.Length;
             _counters.AddBuffered(-piece.Length);
+            Deliver(piece.Data.AsSpan(0, piece.Length), piece.TimestampNs);
             ArrayPool<byte>.Shared.Return(piece.Data);
         }
         _pending.RemoveRange(0, taken);
@@ -315,6 +371,7 @@ internal sealed class TcpHalfStream
     private void Deliver(ReadOnlySpan<byte> data, long timestampNs)
     {
         long offset = _nextOffset;
+        Remember(data);
         Advance(data.Length);
         _receiver.OnInOrderData(_direction, data, offset, timestampNs);
     }
@@ -322,8 +379,56 @@ internal sealed class TcpHalfStream
     private void ReportGap(long length, GapCause cause, long timestampNs)
     {
         long offset = _nextOffset;
+        // The ring holds bytes contiguous up to _nextOffset; after a gap its old bytes sit at unknown distances.
+        _historyLength = 0;
         Advance(length);
         _receiver.OnGap(_direction, offset, length, cause, timestampNs);
+    }
+
+    /// <summary>Appends delivered bytes to the ring, dropping its oldest. Rents the ring unless all rings together reached their budget.</summary>
+    private void Remember(ReadOnlySpan<byte> data)
+    {
+        if (_history is null)
+        {
+            // Past the budget this stream goes unchecked: the check is best effort, the memory bound is not.
+            if (_historyCapacity == 0 || _counters.historyBytes + _historyCapacity > _maxHistoryBytesTotal) return;
+            _history = ArrayPool<byte>.Shared.Rent(_historyCapacity);
+            _counters.AddHistory(_history.Length);
+        }
+        if (data.Length >= _historyCapacity)
+        {
+            data[^_historyCapacity..].CopyTo(_history);
+            _historyEnd = 0;
+            _historyLength = _historyCapacity;
+            return;
+        }
+        int first = Math.Min(data.Length, _historyCapacity - _historyEnd);
+        data[..first].CopyTo(_history.AsSpan(_historyEnd));
+        data[first..].CopyTo(_history);
+        _historyEnd = (_historyEnd + data.Length) % _historyCapacity;
+        _historyLength = Math.Min(_historyCapacity, _historyLength + data.Length);
+    }
+
+    /// <summary>
+    /// A segment starting before <see cref="_nextOffset"/> resends delivered bytes: the copy delivered first stands,
+    /// as it did for the receiver, and captured bytes still in the ring that differ from it are reported.
+    /// </summary>
+    private void CompareWithHistory(long start, ReadOnlySpan<byte> payload, long timestampNs)
+    {
+        long from = Math.Max(start, _nextOffset - _historyLength);
+        long to = Math.Min(start + payload.Length, _nextOffset);
+        if (_history is null || to <= from) return;
+        ReadOnlySpan<byte> offered = payload.Slice((int)(from - start), (int)(to - from));
+        // Ring position of stream offset `from`: _historyEnd is where _nextOffset would go.
+        int position = (int)((_historyEnd - (_nextOffset - from) % _historyCapacity + _historyCapacity) % _historyCapacity);
+        int first = Math.Min(offered.Length, _historyCapacity - position);
+        if (_history.AsSpan(position, first).SequenceEqual(offered[..first])
+            && _history.AsSpan(0, offered.Length - first).SequenceEqual(offered[first..]))
+        {
+            return;
+        }
+        _counters.overlapMismatches++;
+        _receiver.OnOverlapMismatch(_direction, from, to - from, timestampNs);
     }
 
     private void Advance(long length)

@@ -173,15 +173,16 @@ public sealed class TcpReassembler
         }
         if (flow.IsClosed) MoveToClosing(flow);
 
-        // Over the global cap the least recently active flows give up their holes: their peers are the least likely to fill them.
+        // Over the global cap the least recently active flows give up their holes, their peers being the least likely
+        // to fill them, and the bytes their dissectors left unconsumed.
         TcpFlow? candidate = _active.First;
         while (Counters.BufferedBytes > _options.MaxBufferedBytesTotal && candidate is not null)
         {
             TcpFlow? next = candidate.ListNext;
-            if (candidate.BufferedBytes > 0)
+            if (candidate.HeldBytes > 0)
             {
                 Counters.bufferLimitReleases++;
-                candidate.ReleaseAllHoles(nowNs);
+                candidate.ShedBufferedBytes(nowNs);
                 if (candidate.IsClosed) MoveToClosing(candidate);
             }
             candidate = next;

@@ -49,6 +49,59 @@ public sealed class ReassemblyTests
     }
 
     [Fact]
+    public void A_retransmission_of_delivered_and_acknowledged_bytes_with_other_content_is_reported_and_the_first_copy_kept()
+    {
+        var (reassembler, factory) = NewReassembler();
+        var tcp = Connect(reassembler);
+
+        tcp.Data(C2S, 0, Ascii("GET /index.html HTTP/1.1\r\n"));
+        tcp.Ack(C2S, 26);
+        tcp.Data(C2S, 4, Ascii("/index.html"));      // same bytes: an ordinary spurious retransmission
+        tcp.Data(C2S, 4, Ascii("/attack.php"));      // same offsets, other bytes: what only the monitor may have seen
+        tcp.Data(C2S, 17, Ascii("TTP/1.1\r\nHost"));   // straddles the delivered end: the old part matches, the tail is new
+        reassembler.Complete(tcp.NowNs);
+
+        Assert.Equal("GET /index.html HTTP/1.1\r\nHost", Text(factory.Single.ClientToServer));
+        Anomaly anomaly = Assert.Single(_sink.AnomaliesOf(AnomalyKinds.TcpOverlapMismatch));
+        Assert.Contains("11 bytes at offset 4 c→s", anomaly.Detail);
+        Assert.Equal(1, reassembler.Counters.OverlapMismatches);
+        Assert.Equal(2, _sink.SingleFlow().ClientRetransmissions);    // the straddling segment brought new bytes
+    }
+
+    [Fact]
+    public void The_retransmission_check_covers_only_the_last_delivered_bytes_and_ignores_keep_alives()
+    {
+        var options = ReassemblyOptions.Default with { RetransmissionHistoryBytes = 8 };
+        var (reassembler, _) = NewReassembler(options);
+        var tcp = Connect(reassembler);
+
+        tcp.Data(C2S, 0, Ascii("0123456789abcdef"));
+        tcp.Data(C2S, 0, Ascii("XXXXXXXX"));          // older than the last 8 bytes: no longer comparable
+        tcp.Data(C2S, 15, Ascii("?"));                // RFC 9293 §3.8.4 keep-alive: one garbage byte at SND.NXT - 1
+        Assert.Empty(_sink.AnomaliesOf(AnomalyKinds.TcpOverlapMismatch));
+
+        tcp.Data(C2S, 6, Ascii("67x9ab"));            // wraps around the ring's end
+        Assert.Contains("4 bytes at offset 8", Assert.Single(_sink.AnomaliesOf(AnomalyKinds.TcpOverlapMismatch)).Detail);
+        reassembler.Complete(tcp.NowNs);
+    }
+
+    [Fact]
+    public void A_closed_flow_gives_back_its_retransmission_history_while_it_lingers()
+    {
+        var (reassembler, _) = NewReassembler();
+        var tcp = Connect(reassembler);
+        tcp.Data(C2S, 0, Ascii("request"));
+        tcp.Data(S2C, 0, Ascii("response"));
+        Assert.True(reassembler.Counters.HistoryBytes > 0);
+
+        tcp.Fin(C2S, 7);
+        tcp.Fin(S2C, 8);
+        Assert.Equal(1, reassembler.Counters.FlowsActive);
+        Assert.Equal(0, reassembler.Counters.HistoryBytes);
+        reassembler.Complete(tcp.NowNs);
+    }
+
+    [Fact]
     public void Sequence_numbers_wrap_around_2_to_the_32()
     {
         var (reassembler, factory) = NewReassembler();
@@ -154,6 +207,47 @@ public sealed class ReassemblyTests
         Assert.Equal(StreamEndReason.Reset, flow.CloseReason);
         Assert.Equal(1, flow.ServerGaps);
         Assert.Single(_sink.AnomaliesOf(AnomalyKinds.TcpDataAfterReset));
+    }
+
+    [Theory]
+    [InlineData(5, TcpAnomalyKinds.ResetInWindow)]
+    [InlineData(-100, TcpAnomalyKinds.ResetOutOfWindow)]
+    [InlineData(70_000, TcpAnomalyKinds.ResetOutOfWindow)]
+    public void An_RST_not_at_the_next_expected_sequence_number_leaves_the_connection_open(long offsetFromExpected, string kind)
+    {
+        var (reassembler, factory) = NewReassembler();
+        var tcp = Connect(reassembler);
+
+        tcp.Data(C2S, 0, Ascii("GET / HTTP/1.0\n"));
+        tcp.Ack(C2S, 15);                               // advertises 65535 bytes, unscaled: no window scale option in the SYNs
+        tcp.Rst(C2S, 15 + offsetFromExpected);
+        tcp.Data(C2S, 15, Ascii("more"));
+        Assert.Null(factory.Single.ClientToServer.End);
+        Assert.Equal("GET / HTTP/1.0\nmore", Text(factory.Single.ClientToServer));
+
+        tcp.Rst(C2S, 19);                               // the exact one a genuine peer sends after the challenge ACK
+        Assert.Equal(StreamEndReason.Reset, factory.Single.ClientToServer.End);
+        reassembler.Complete(tcp.NowNs);
+
+        Assert.Single(_sink.AnomaliesOf(kind));
+        Assert.Equal(StreamEndReason.Reset, _sink.SingleFlow().CloseReason);
+        Assert.Equal(1, kind == TcpAnomalyKinds.ResetInWindow ? reassembler.Counters.ResetsInWindow : reassembler.Counters.ResetsOutOfWindow);
+    }
+
+    [Fact]
+    public void An_RST_after_a_FIN_is_exact_one_past_the_FIN()
+    {
+        var (reassembler, factory) = NewReassembler();
+        var tcp = Connect(reassembler);
+
+        tcp.Data(S2C, 0, Ascii("bye"));
+        tcp.Fin(S2C, 3);
+        tcp.Rst(S2C, 4);
+        reassembler.Complete(tcp.NowNs);
+
+        Assert.Equal(StreamEndReason.Reset, _sink.SingleFlow().CloseReason);
+        Assert.Equal(StreamEndReason.Reset, factory.Single.ClientToServer.End);
+        Assert.Empty(_sink.AnomaliesOf(TcpAnomalyKinds.ResetInWindow));
     }
 
     [Fact]
@@ -313,6 +407,35 @@ public sealed class ReassemblyTests
         Assert.Equal(600, factory.Created[0].ClientToServer.Bytes.Count);
         Assert.Empty(factory.Created[4].ClientToServer.Gaps);
         Assert.NotEmpty(_sink.AnomaliesOf(AnomalyKinds.TcpBufferLimit));
+        reassembler.Complete(long.MaxValue);
+        Assert.Equal(0, reassembler.Counters.BufferedBytes);
+    }
+
+    [Fact]
+    public void The_global_buffer_cap_counts_bytes_left_unconsumed_by_dissectors()
+    {
+        var options = ReassemblyOptions.Default with { MaxBufferedBytesTotal = 2000 };
+        var registry = new DissectorRegistry();
+        var lines = new LineDissectorFactory("line", (_, _) => ProbeResult.Match, 8000);
+        registry.Add(lines);
+        var reassembler = new TcpReassembler(options, registry, _sink);
+        var flows = Enumerable.Range(0, 5).Select(i => Connect(reassembler, client: $"10.0.0.{i + 1}:40000")).ToList();
+
+        // Each flow leaves a partial line of 600 bytes that its dissector cannot consume yet.
+        foreach (TcpConversation tcp in flows)
+        {
+            tcp.Data(C2S, 0, new byte[600]);
+            Assert.True(reassembler.Counters.BufferedBytes <= 2000);
+        }
+
+        // The fourth and fifth flows each took the table over 2000 bytes: the two least recently active gave theirs up.
+        Assert.All(lines.Created.Take(2), line => Assert.Equal([(C2S, 0L, 600L)], line.Gaps));
+        Assert.All(lines.Created.Skip(2), line => Assert.Empty(line.Gaps));
+        Assert.Equal(reassembler.Counters.BufferedBytes, reassembler.Counters.UnconsumedBytes);
+        Assert.Contains("left unconsumed", _sink.AnomaliesOf(AnomalyKinds.TcpBufferLimit).First().Detail);
+
+        flows[4].Data(C2S, 600, Ascii("\n"));          // the line completes: its bytes leave the count
+        Assert.Equal(1200, reassembler.Counters.UnconsumedBytes);
         reassembler.Complete(long.MaxValue);
         Assert.Equal(0, reassembler.Counters.BufferedBytes);
     }
