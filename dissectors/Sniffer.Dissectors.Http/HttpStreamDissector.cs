@@ -442,8 +442,8 @@ public sealed class HttpStreamDissector : IStreamDissector
 
     private void StartBody(HalfStream half, HttpBodyFraming framing, HalfState state, long length)
     {
-        half.Body = new HttpBodyCollector(framing, half.Head!.Headers, _settings,
-            (kind, detail) => Report(kind, $"{half.Direction.Label()} {detail}"));
+        half.Body = new HttpBodyCollector(framing, half.Head!.Headers, framing == HttpBodyFraming.ContentLength ? length : null, _settings,
+            half.ReportBodyAnomaly ??= (kind, detail) => Report(kind, $"{half.Direction.Label()} {detail}"));
         half.Remaining = length;
         half.LastByteNs = null;
         half.State = state;
@@ -636,10 +636,12 @@ public sealed class HttpStreamDissector : IStreamDissector
     {
         HttpLeniency fresh = half.Leniencies.Unreported & ~_reportedLeniencies;
         half.Leniencies.Unreported = HttpLeniency.None;
+        if (fresh == HttpLeniency.None) return;
         _reportedLeniencies |= fresh;
-        foreach (HttpLeniency leniency in Enum.GetValues<HttpLeniency>())
+        for (var remaining = (int)fresh; remaining != 0; remaining &= remaining - 1)
         {
-            if (leniency != HttpLeniency.None && fresh.HasFlag(leniency)) Report(HttpAnomalyKinds.LenientSyntax, $"{half.Direction.Label()} {leniency}");
+            var leniency = (HttpLeniency)(remaining & -remaining);
+            Report(HttpAnomalyKinds.LenientSyntax, $"{half.Direction.Label()} {leniency}");
         }
     }
 
@@ -697,5 +699,8 @@ public sealed class HttpStreamDissector : IStreamDissector
         public HttpScanProgress Scan;
 
         public long ResyncSkipped { get; set; }
+
+        /// <summary>Made once per direction rather than per body.</summary>
+        public Action<string, string>? ReportBodyAnomaly { get; set; }
     }
 }
