@@ -64,6 +64,9 @@ internal sealed class FlowDissection
     /// <summary>True once the bound dissector was switched off after violations.</summary>
     public bool Disabled { get; private set; }
 
+    /// <summary>False once no dissector will read the flow's bytes again (none matched, handed off, disabled).</summary>
+    public bool IsInspecting => _mode != Mode.Opaque;
+
     /// <summary>Bytes held for the dissector (or for the choice of one) in both directions.</summary>
     public long UnconsumedBytes => _buffers[0].Length + _buffers[1].Length;
 

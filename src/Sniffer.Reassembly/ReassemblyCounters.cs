@@ -77,8 +77,6 @@ public sealed class ReassemblyCounters
         AddBuffered(delta);
     }
 
-    internal void AddHistory(long delta) => historyBytes += delta;
-
     internal void AddBuffered(long delta)
     {
         bufferedBytes += delta;

@@ -42,14 +42,14 @@ internal sealed class TcpFlow : IHalfStreamReceiver
     private bool _inWindowResetReported;
     private bool _outOfWindowResetReported;
 
-    public TcpFlow(DissectorRegistry registry, ReassemblyOptions options, IRecordSink sink, ReassemblyCounters counters)
+    public TcpFlow(DissectorRegistry registry, ReassemblyOptions options, IRecordSink sink, ReassemblyCounters counters, HistoryRingPool historyRings)
     {
         _sink = sink;
         _counters = counters;
         _halves =
         [
-            new TcpHalfStream(Direction.ClientToServer, this, counters, options),
-            new TcpHalfStream(Direction.ServerToClient, this, counters, options),
+            new TcpHalfStream(Direction.ClientToServer, this, counters, options, historyRings),
+            new TcpHalfStream(Direction.ServerToClient, this, counters, options, historyRings),
         ];
         _dissection = new FlowDissection(registry, options, counters);
     }
@@ -278,6 +278,8 @@ internal sealed class TcpFlow : IHalfStreamReceiver
             CloseReason = CloseReason,
         };
     }
+
+    bool IHalfStreamReceiver.IsInspected => _dissection.IsInspecting;
 
     void IHalfStreamReceiver.OnInOrderData(Direction direction, ReadOnlySpan<byte> data, long streamOffset, long timestampNs)
     {

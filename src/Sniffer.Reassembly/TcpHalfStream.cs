@@ -39,6 +39,12 @@ internal interface IHalfStreamReceiver
 
     void OnGap(Direction direction, long streamOffset, long length, GapCause cause, long timestampNs);
 
+    /// <summary>
+    /// True while a dissector reads the stream. Only then are delivered bytes kept for the retransmission check:
+    /// an inconsistent retransmission matters because the dissector may have read other bytes than the receiver took.
+    /// </summary>
+    bool IsInspected { get; }
+
     /// <summary>Every byte before the FIN has been delivered or reported as a gap.</summary>
     void OnFin(Direction direction, long timestampNs);
 
@@ -66,8 +72,7 @@ internal sealed class TcpHalfStream
     private readonly List<PendingPiece> _pending = new();
 
     private readonly int _holeGraceSegments;
-    private readonly int _historyCapacity;
-    private readonly long _maxHistoryBytesTotal;
+    private readonly HistoryRingPool _historyRings;
 
     // The last delivered bytes, a ring ending at _nextOffset; rented on the first delivery, empty again after a gap.
     private byte[]? _history;
@@ -86,11 +91,11 @@ internal sealed class TcpHalfStream
     // RFC 7323 §2.3: a scaled window never exceeds 2^30 bytes, so no valid segment or ACK lies further ahead.
     private const long MaxWindow = 1L << 30;
 
-    public TcpHalfStream(Direction direction, IHalfStreamReceiver receiver, ReassemblyCounters counters, ReassemblyOptions options)
+    public TcpHalfStream(Direction direction, IHalfStreamReceiver receiver, ReassemblyCounters counters, ReassemblyOptions options,
+        HistoryRingPool historyRings)
     {
         _holeGraceSegments = options.AcknowledgedHoleGraceSegments;
-        _historyCapacity = options.RetransmissionHistoryBytes;
-        _maxHistoryBytesTotal = options.MaxRetransmissionHistoryBytesTotal;
+        _historyRings = historyRings;
         _direction = direction;
         _receiver = receiver;
         _counters = counters;
@@ -100,9 +105,6 @@ internal sealed class TcpHalfStream
 
     /// <summary>Out-of-order bytes held for this direction.</summary>
     public long BufferedBytes { get; private set; }
-
-    /// <summary>Memory taken by the ring of delivered bytes kept for the retransmission check.</summary>
-    public long HistoryBytes => _history?.Length ?? 0;
 
     /// <summary>Starts the stream: <paramref name="nextSeq"/> is the sequence number of stream offset 0.</summary>
     public void Synchronize(uint nextSeq)
@@ -226,8 +228,7 @@ internal sealed class TcpHalfStream
     public void ReleaseHistory()
     {
         if (_history is null) return;
-        _counters.AddHistory(-_history.Length);
-        ArrayPool<byte>.Shared.Return(_history);
+        _historyRings.Return(_history);
         _history = null;
         _historyEnd = 0;
         _historyLength = 0;
@@ -385,28 +386,30 @@ internal sealed class TcpHalfStream
         _receiver.OnGap(_direction, offset, length, cause, timestampNs);
     }
 
-    /// <summary>Appends delivered bytes to the ring, dropping its oldest. Rents the ring unless all rings together reached their budget.</summary>
+    /// <summary>Appends delivered bytes to the ring, dropping its oldest.</summary>
     private void Remember(ReadOnlySpan<byte> data)
     {
-        if (_history is null)
+        if (!_receiver.IsInspected)
         {
-            // Past the budget this stream goes unchecked: the check is best effort, the memory bound is not.
-            if (_historyCapacity == 0 || _counters.historyBytes + _historyCapacity > _maxHistoryBytesTotal) return;
-            _history = ArrayPool<byte>.Shared.Rent(_historyCapacity);
-            _counters.AddHistory(_history.Length);
-        }
-        if (data.Length >= _historyCapacity)
-        {
-            data[^_historyCapacity..].CopyTo(_history);
-            _historyEnd = 0;
-            _historyLength = _historyCapacity;
+            ReleaseHistory();
             return;
         }
-        int first = Math.Min(data.Length, _historyCapacity - _historyEnd);
+        // Past the rings' budget this stream goes unchecked: the check is best effort, the memory bound is not.
+        _history ??= _historyRings.TryRent();
+        if (_history is null) return;
+        int capacity = _history.Length;
+        if (data.Length >= capacity)
+        {
+            data[^capacity..].CopyTo(_history);
+            _historyEnd = 0;
+            _historyLength = capacity;
+            return;
+        }
+        int first = Math.Min(data.Length, capacity - _historyEnd);
         data[..first].CopyTo(_history.AsSpan(_historyEnd));
         data[first..].CopyTo(_history);
-        _historyEnd = (_historyEnd + data.Length) % _historyCapacity;
-        _historyLength = Math.Min(_historyCapacity, _historyLength + data.Length);
+        _historyEnd = (_historyEnd + data.Length) % capacity;
+        _historyLength = Math.Min(capacity, _historyLength + data.Length);
     }
 
     /// <summary>
@@ -419,9 +422,10 @@ internal sealed class TcpHalfStream
         long to = Math.Min(start + payload.Length, _nextOffset);
         if (_history is null || to <= from) return;
         ReadOnlySpan<byte> offered = payload.Slice((int)(from - start), (int)(to - from));
-        // Ring position of stream offset `from`: _historyEnd is where _nextOffset would go.
-        int position = (int)((_historyEnd - (_nextOffset - from) % _historyCapacity + _historyCapacity) % _historyCapacity);
-        int first = Math.Min(offered.Length, _historyCapacity - position);
+        // Ring position of stream offset `from`: _historyEnd is where _nextOffset would go, and from lies within the ring.
+        int capacity = _history.Length;
+        int position = (_historyEnd - (int)(_nextOffset - from) + capacity) % capacity;
+        int first = Math.Min(offered.Length, capacity - position);
         if (_history.AsSpan(position, first).SequenceEqual(offered[..first])
             && _history.AsSpan(0, offered.Length - first).SequenceEqual(offered[first..]))
         {

@@ -26,6 +26,7 @@ public sealed class TcpReassembler
     private readonly FlowList _active = new();
     private readonly FlowList _closing = new();
     private readonly Stack<TcpFlow> _pool = new();
+    private readonly HistoryRingPool _historyRings;
     private long _nextFlowId = 1;
     private long? _lastSweepNs;
 
@@ -34,6 +35,7 @@ public sealed class TcpReassembler
         _options = options;
         _registry = registry;
         _sink = sink;
+        _historyRings = new HistoryRingPool(options, Counters);
     }
 
     public ReassemblyCounters Counters { get; } = new();
@@ -108,7 +110,7 @@ public sealed class TcpReassembler
         bool pickedUpMidStream = !(syn && !ack);
         var context = new FlowContext(_nextFlowId++, new FlowKey(client, server, segment.VlanId), segment.TimestampNs, pickedUpMidStream);
 
-        TcpFlow flow = _pool.Count > 0 ? _pool.Pop() : new TcpFlow(_registry, _options, _sink, Counters);
+        TcpFlow flow = _pool.Count > 0 ? _pool.Pop() : new TcpFlow(_registry, _options, _sink, Counters, _historyRings);
         flow.Start(key, context);
         _flows.Add(key, flow);
         _active.AddLast(flow);
