@@ -16,7 +16,7 @@ internal static class SummaryPrinter
     {
         foreach (CaptureFileOutcome file in result.Files)
         {
-            Line("File", $"{file.Path} ({file.Format ?? "unreadable"}, {file.Frames:N0} frames)");
+            Line("File", $"{file.Path} ({file.Format?.ToLowerInvariant() ?? "unreadable"}, {file.Frames:N0} frames)");
             foreach (var warning in file.Warnings) Line("  warning", warning.ToString());
             if (file.Error is not null) Line("  error", file.Error);
         }
@@ -86,7 +86,9 @@ internal static class SummaryPrinter
         Line("TCP flows", $"{tcp.FlowsSeen:N0} ({tcp.BytesDelivered:N0} bytes reassembled, {tcp.Gaps:N0} gaps of {tcp.GapBytes:N0} bytes, {tcp.Retransmissions:N0} retransmissions)");
         foreach (var (type, count) in records.RecordsByType.OrderBy(p => p.Key.Name, StringComparer.Ordinal))
         {
-            if (type != typeof(Anomaly)) Line("  " + type.Name, count.ToString("N0", CultureInfo.InvariantCulture));
+            // Analysis results are summarised below in their own words; here only what the dissectors found.
+            bool isAnalysisResult = type.Namespace?.StartsWith("Sniffer.Analysis", StringComparison.Ordinal) == true;
+            if (type != typeof(Anomaly) && !isAnalysisResult) Line("  " + type.Name, count.ToString("N0", CultureInfo.InvariantCulture));
         }
         if (records.AnomaliesByKind.Count > 0)
         {
