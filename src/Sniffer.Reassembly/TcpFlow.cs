@@ -155,7 +155,7 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         if (acknowledges && !incoming.IsSynchronized) incoming.Synchronize(segment.AcknowledgmentNumber);
 
         bool retransmission = false;
-        // The window on a SYN is never scaled (RFC 7323 §2.2); an RST's means nothing (RFC 9293 §3.10.7).
+        // The window on a SYN is never scaled (RFC 7323 §2.2); an RST's is not an offer to receive anything.
         if (!segment.Has(TcpFlags.Rst)) _advertisedWindow[sender] = isSyn ? segment.Window : (long)segment.Window << WindowShift(sender);
 
         if (segment.Has(TcpFlags.Rst) && !AcceptReset(outgoing, segment, direction, receiver))

@@ -224,7 +224,7 @@ internal sealed class TcpHalfStream
         return offset > expected && offset - expected < windowBytes ? ResetCheck.InWindow : ResetCheck.OutOfWindow;
     }
 
-    /// <summary>Gives the ring of delivered bytes back to the pool: the flow is closing, or memory is short.</summary>
+    /// <summary>Gives the ring of delivered bytes back to the pool: the flow is closing, or no dissector reads the stream any more.</summary>
     public void ReleaseHistory()
     {
         if (_history is null) return;

@@ -11,7 +11,8 @@ namespace Sniffer.Reassembly;
 /// call <see cref="Process"/> for each segment in capture order, then <see cref="Complete"/> once.
 /// <para>
 /// Memory is bounded whatever the capture's size: finished flows leave the table and their objects are
-/// pooled, idle ones time out, and out-of-order bytes are capped per flow and in total.
+/// pooled, idle ones time out, out-of-order bytes are capped per flow and, with the bytes dissectors left
+/// unconsumed, in total. A closed flow lingering for its last ACKs keeps only its counters and RTT state.
 /// </para>
 /// </summary>
 public sealed class TcpReassembler
