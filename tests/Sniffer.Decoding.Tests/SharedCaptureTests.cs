@@ -15,20 +15,7 @@ namespace Sniffer.Decoding.Tests;
 /// </summary>
 public sealed class SharedCaptureTests
 {
-    public static TheoryData<string> AllCaptures()
-    {
-        var captures = new TheoryData<string>();
-        string? root = RepositoryPaths.SharedCaptures;
-        if (root is null) return captures;
-        foreach (string folder in new[] { "peers", "real" })
-        {
-            foreach (string path in Directory.EnumerateFiles(Path.Combine(root, folder), "*.pcap*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            {
-                captures.Add(Path.GetRelativePath(root, path));
-            }
-        }
-        return captures;
-    }
+    public static TheoryData<string> AllCaptures() => new(RepositoryPaths.SharedCaptureFiles());
 
     [SharedCapturesTheory]
     [MemberData(nameof(AllCaptures))]

@@ -25,6 +25,20 @@ public static class RepositoryPaths
     public static string Shared(string relativePath) =>
         Path.Combine(SharedCaptures ?? throw new InvalidOperationException("../shared/captures is absent"), relativePath);
 
+    /// <summary>
+    /// Every capture under <c>peers/</c> and <c>real/</c> of the shared captures, as paths relative to them in ordinal
+    /// order (stable theory names); empty when they are absent.
+    /// </summary>
+    public static IReadOnlyList<string> SharedCaptureFiles()
+    {
+        if (SharedCaptures is not { } root) return [];
+        return new[] { "peers", "real" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*.pcap*", SearchOption.AllDirectories))
+            .Select(path => Path.GetRelativePath(root, path))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -11,17 +11,7 @@ namespace Sniffer.Analysis.Tests.Http;
 /// </summary>
 public sealed class ReferenceCaptureInvariantTests
 {
-    public static TheoryData<string> AllCaptures()
-    {
-        var captures = new TheoryData<string>();
-        if (RepositoryPaths.SharedCaptures is not { } root) return captures;
-        foreach (string folder in new[] { "peers", "real" })
-        {
-            foreach (string path in Directory.EnumerateFiles(Path.Combine(root, folder), "*.pcap*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-                captures.Add(Path.GetRelativePath(root, path));
-        }
-        return captures;
-    }
+    public static TheoryData<string> AllCaptures() => new(RepositoryPaths.SharedCaptureFiles());
 
     [SharedCapturesTheory]
     [MemberData(nameof(AllCaptures))]
