@@ -234,6 +234,26 @@ public sealed class ReassemblyTests
         Assert.Equal(1, kind == TcpAnomalyKinds.ResetInWindow ? reassembler.Counters.ResetsInWindow : reassembler.Counters.ResetsOutOfWindow);
     }
 
+    [Theory]
+    [InlineData(7, TcpAnomalyKinds.ResetInWindow)]     // 1000 << 7 = 128,000 bytes of window
+    [InlineData(-1, TcpAnomalyKinds.ResetOutOfWindow)] // no scaling: 1000 bytes
+    public void The_RST_window_is_the_receivers_last_advertised_window_scaled_as_both_SYNs_agreed(int windowScale, string kind)
+    {
+        var (reassembler, factory) = NewReassembler();
+        var tcp = new TcpConversation(reassembler, "10.0.0.1:40000", "10.0.0.2:8000");
+        var options = TcpOptions.None with { WindowScale = windowScale };
+
+        tcp.Syn(options: options);
+        tcp.SynAck(options: options);
+        tcp.Send(C2S, 0, TcpFlags.None, default, ack: tcp.SeqOf(S2C, 0));
+        tcp.Send(S2C, 0, TcpFlags.None, default, ack: tcp.SeqOf(C2S, 0), window: 1000);
+        tcp.Rst(C2S, 100_000);
+        reassembler.Complete(tcp.NowNs);
+
+        Assert.Single(_sink.AnomaliesOf(kind));
+        Assert.Equal(StreamEndReason.EndOfCapture, factory.Single.ClientToServer.End);
+    }
+
     [Fact]
     public void An_RST_after_a_FIN_is_exact_one_past_the_FIN()
     {

@@ -42,11 +42,11 @@ internal sealed class TcpConversation
         Send(Direction.ClientToServer, 0, TcpFlags.Ack, default, ack: SeqOf(Direction.ServerToClient, 0));
     }
 
-    public void Syn(ReadOnlySpan<byte> data = default) =>
-        Segment(Client, Server, ClientIsn, TcpFlags.Syn, data, 0);
+    public void Syn(ReadOnlySpan<byte> data = default, TcpOptions? options = null) =>
+        Segment(Client, Server, ClientIsn, TcpFlags.Syn, data, 0, options: options);
 
-    public void SynAck() =>
-        Segment(Server, Client, ServerIsn, TcpFlags.Syn | TcpFlags.Ack, default, SeqOf(Direction.ClientToServer, 0));
+    public void SynAck(TcpOptions? options = null) =>
+        Segment(Server, Client, ServerIsn, TcpFlags.Syn | TcpFlags.Ack, default, SeqOf(Direction.ClientToServer, 0), options: options);
 
     /// <summary>Data (or flags) from one side at a stream offset; ACK carries <paramref name="ack"/> when given.</summary>
     public void Send(Direction direction, long offset, TcpFlags flags, ReadOnlySpan<byte> payload, uint? ack = null,
@@ -69,10 +69,10 @@ internal sealed class TcpConversation
     public void Rst(Direction direction, long offset) => Send(direction, offset, TcpFlags.Rst, default);
 
     public void Segment(NetworkEndpoint source, NetworkEndpoint destination, uint seq, TcpFlags flags, ReadOnlySpan<byte> payload,
-        uint ack, int missingBytes = 0, ushort window = 65535, long? atNs = null)
+        uint ack, int missingBytes = 0, ushort window = 65535, long? atNs = null, TcpOptions? options = null)
     {
         long time = atNs ?? (NowNs += StepNs);
-        var segment = new TcpSegment(source, destination, VlanId, seq, ack, flags, window, TcpOptions.None, payload, missingBytes, time, 0);
+        var segment = new TcpSegment(source, destination, VlanId, seq, ack, flags, window, options ?? TcpOptions.None, payload, missingBytes, time, 0);
         _reassembler.Process(segment);
     }
 }
