@@ -138,6 +138,7 @@ public sealed class ReferenceCaptureTests
 
         Assert.Equal(0, reassembler.Counters.FlowsActive);
         Assert.Equal(0, reassembler.Counters.BufferedBytes);
+        Assert.Equal(0, reassembler.Counters.HistoryBytes);
         Assert.Equal(reassembler.Counters.FlowsSeen, sink.Flows.Count());
         Assert.Equal(sink.Flows.Count(), sink.Flows.Select(f => f.FlowId).Distinct().Count());
         foreach (RecordingDissector dissector in factory.Created)
