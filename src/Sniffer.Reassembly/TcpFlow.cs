@@ -367,7 +367,7 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         if (!reported)
         {
             reported = true;
-            EmitAnomaly(inWindow ? TcpAnomalyKinds.ResetInWindow : TcpAnomalyKinds.ResetOutOfWindow,
+            EmitAnomaly(inWindow ? AnomalyKinds.TcpResetInWindow : AnomalyKinds.TcpResetOutOfWindow,
                 $"RST {direction.Label()} at sequence number {segment.SequenceNumber} is {(inWindow ? "in the window but not the next expected one: a challenge ACK" : "outside the receive window: dropped")}, connection kept open (RFC 5961 §3.2)",
                 segment.TimestampNs);
         }

@@ -210,9 +210,9 @@ public sealed class ReassemblyTests
     }
 
     [Theory]
-    [InlineData(5, TcpAnomalyKinds.ResetInWindow)]
-    [InlineData(-100, TcpAnomalyKinds.ResetOutOfWindow)]
-    [InlineData(70_000, TcpAnomalyKinds.ResetOutOfWindow)]
+    [InlineData(5, AnomalyKinds.TcpResetInWindow)]
+    [InlineData(-100, AnomalyKinds.TcpResetOutOfWindow)]
+    [InlineData(70_000, AnomalyKinds.TcpResetOutOfWindow)]
     public void An_RST_not_at_the_next_expected_sequence_number_leaves_the_connection_open(long offsetFromExpected, string kind)
     {
         var (reassembler, factory) = NewReassembler();
@@ -231,12 +231,12 @@ public sealed class ReassemblyTests
 
         Assert.Single(_sink.AnomaliesOf(kind));
         Assert.Equal(StreamEndReason.Reset, _sink.SingleFlow().CloseReason);
-        Assert.Equal(1, kind == TcpAnomalyKinds.ResetInWindow ? reassembler.Counters.ResetsInWindow : reassembler.Counters.ResetsOutOfWindow);
+        Assert.Equal(1, kind == AnomalyKinds.TcpResetInWindow ? reassembler.Counters.ResetsInWindow : reassembler.Counters.ResetsOutOfWindow);
     }
 
     [Theory]
-    [InlineData(7, TcpAnomalyKinds.ResetInWindow)]     // 1000 << 7 = 128,000 bytes of window
-    [InlineData(-1, TcpAnomalyKinds.ResetOutOfWindow)] // no scaling: 1000 bytes
+    [InlineData(7, AnomalyKinds.TcpResetInWindow)]     // 1000 << 7 = 128,000 bytes of window
+    [InlineData(-1, AnomalyKinds.TcpResetOutOfWindow)] // no scaling: 1000 bytes
     public void The_RST_window_is_the_receivers_last_advertised_window_scaled_as_both_SYNs_agreed(int windowScale, string kind)
     {
         var (reassembler, factory) = NewReassembler();
@@ -267,7 +267,7 @@ public sealed class ReassemblyTests
 
         Assert.Equal(StreamEndReason.Reset, _sink.SingleFlow().CloseReason);
         Assert.Equal(StreamEndReason.Reset, factory.Single.ClientToServer.End);
-        Assert.Empty(_sink.AnomaliesOf(TcpAnomalyKinds.ResetInWindow));
+        Assert.Empty(_sink.AnomaliesOf(AnomalyKinds.TcpResetInWindow));
     }
 
     [Fact]

@@ -29,6 +29,12 @@ public static class AnomalyKinds
     public const string TcpDataAfterReset = "tcp_data_after_reset";
     public const string TcpSnaplenTruncated = "tcp_snaplen_truncated";
 
+    /// <summary>An RST inside the receive window but not at the next expected sequence number (RFC 5961 §3.2): ignored.</summary>
+    public const string TcpResetInWindow = "tcp_rst_in_window";
+
+    /// <summary>An RST outside the receive window (RFC 5961 §3.2): ignored.</summary>
+    public const string TcpResetOutOfWindow = "tcp_rst_out_of_window";
+
     // dissector binding
     public const string DissectorViolation = "dissector_violation";
     public const string DissectorDisabled = "dissector_disabled";
