@@ -1,0 +1,723 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Sniffer.Core.Dissection;
+using Sniffer.Core.Flows;
+using Sniffer.Core.Records;
+using Sniffer.Core.Text;
+using Sniffer.Dissectors.Imap.Parsing;
+using Sniffer.Dissectors.Imap.Records;
+using Sniffer.Dissectors.Mail;
+
+namespace Sniffer.Dissectors.Imap;
+
+/// <summary>
+/// The IMAP state machine of one connection (RFC 9051, RFC 3501). Each direction is framed into logical lines by
+/// an <see cref="ImapTokenizer"/>; commands wait by tag for their tagged completions, so pipelined commands pair
+/// whatever order the server answers in (§5.5). Untagged data rebuilds the folders and messages the client learnt
+/// of; message content (FETCH body sections, APPEND) becomes <see cref="ImapMessageTransfer"/> records.
+/// </summary>
+public sealed class ImapStreamDissector : IStreamDissector
+{
+    private const string Source = "imap";
+
+    private readonly FlowContext _flow;
+    private readonly IRecordSink _sink;
+    private readonly DissectorSettings _settings;
+    private readonly ImapTokenizer _client;
+    private readonly ImapTokenizer _server;
+    private readonly List<PendingCommand> _pending = [];
+    private readonly Dictionary<string, ImapFolder> _folders = new(StringComparer.Ordinal);
+    private readonly bool[] _resyncing = new bool[2];
+    private readonly bool[] _ended = new bool[2];
+    private ImapState _state;
+    private ImapFolder? _selected;
+    private string? _greeting;
+    private IReadOnlyList<string> _capabilities = [];
+    private string? _user;
+    private int _failedLogins;
+    private int _commandCount;
+    private bool _encrypted;
+    private bool _compressed;
+    private bool _handedOff;
+    private int _mailMessages;
+    private long _nowNs;
+
+    public ImapStreamDissector(FlowContext flow, IRecordSink sink, DissectorSettings settings)
+    {
+        _flow = flow;
+        _sink = sink;
+        _settings = settings;
+        _client = new ImapTokenizer(ImapLineKind.Command, settings);
+        _server = new ImapTokenizer(ImapLineKind.Response, settings);
+        if (flow.PickedUpMidStream)
+        {
+            // Without the SYN the first bytes may be inside a literal: look for a line start first.
+            _client.OnGap(0, out _);
+            _server.OnGap(0, out _);
+        }
+    }
+
+    public ImapState State => _state;
+
+    public DissectStatus OnData(Direction direction, ref SequenceReader<byte> reader, IStreamClock clock)
+    {
+        if (_handedOff) return DissectStatus.HandOff;
+        ImapTokenizer tokenizer = TokenizerOf(direction);
+        long start = reader.Consumed;
+        if (!reader.End) _nowNs = clock.TimeAt(reader.Consumed);
+        while (true)
+        {
+            ImapReadStatus status = tokenizer.TryRead(ref reader, clock, out ImapLine? line);
+            if (status == ImapReadStatus.NeedMoreData) break;
+            if (status == ImapReadStatus.LineTooLong)
+            {
+                Report(ImapAnomalyKinds.LineTooLong, $"{direction.Label()} line longer than {_settings.MaxLineBytes} bytes");
+                _resyncing[(int)direction] = true;
+                continue;
+            }
+            if (_resyncing[(int)direction])
+            {
+                _resyncing[(int)direction] = false;
+                Report(ImapAnomalyKinds.Resynchronised, $"{direction.Label()} skipped {tokenizer.SkippedBytes} bytes to the next line");
+            }
+            _nowNs = line!.StartNs;
+            Handle(direction, line);
+            if (_handedOff) return DissectStatus.HandOff;
+        }
+        return reader.Consumed > start ? DissectStatus.Progress : DissectStatus.NeedMoreData;
+    }
+
+    public DissectStatus OnGap(Direction direction, long streamOffset, long length, long timeNs)
+    {
+        if (_handedOff) return DissectStatus.HandOff;
+        _nowNs = timeNs;
+        ImapTokenizer tokenizer = TokenizerOf(direction);
+        bool inLiteral = tokenizer.Mode == ImapTokenizerMode.Literal;
+        tokenizer.OnGap(length, out ImapLine? cut);
+        if (inLiteral && tokenizer.Mode != ImapTokenizerMode.Resync)
+        {
+            Report(ImapAnomalyKinds.LiteralGap, $"{direction.Label()} {length} literal bytes missing at stream offset {streamOffset}");
+            return DissectStatus.Progress;
+        }
+        Report(ImapAnomalyKinds.LineGap, $"{direction.Label()} {length} bytes missing at stream offset {streamOffset}");
+        _resyncing[(int)direction] = true;
+        if (cut is not null) Handle(direction, cut);
+        return _handedOff ? DissectStatus.HandOff : DissectStatus.Progress;
+    }
+
+    public void OnEnd(Direction direction, StreamEndReason reason, long timeNs)
+    {
+        _nowNs = timeNs;
+        if (!_handedOff && TokenizerOf(direction).TakeUnfinished() is { } unfinished)
+        {
+            Report(ImapAnomalyKinds.Truncated, $"{direction.Label()} ended by {reason} inside: {unfinished.Head}");
+            Handle(direction, unfinished);
+        }
+        _ended[(int)direction] = true;
+        if (!_ended[0] || !_ended[1]) return;
+        foreach (PendingCommand command in _pending) Emit(command, completion: null);
+        _pending.Clear();
+        _sink.Emit(new ImapSession
+        {
+            FlowId = _flow.FlowId,
+            TimeNs = _flow.FirstPacketNs,
+            Greeting = _greeting,
+            Capabilities = _capabilities,
+            UserName = _user,
+            Authenticated = _state is ImapState.Authenticated or ImapState.Selected || (_state == ImapState.Logout && _user is not null),
+            FailedLogins = _failedLogins,
+            FinalState = _state,
+            Encrypted = _encrypted,
+            Compressed = _compressed,
+            Commands = _commandCount,
+            Folders = _folders.Values.ToList(),
+        });
+    }
+
+    private void Handle(Direction direction, ImapLine line)
+    {
+        foreach (ImapLiteral literal in line.Literals.Where(l => l.Truncated))
+        {
+            Report(ImapAnomalyKinds.LiteralTooLarge, $"{direction.Label()} literal of {literal.DeclaredLength} bytes, {_settings.MaxMessageBytes} kept");
+        }
+        if (direction == Direction.ClientToServer) HandleClientLine(line);
+        else HandleServerLine(line);
+    }
+
+    // ---- client ----
+
+    private void HandleClientLine(ImapLine line)
+    {
+        // A client line answering a continuation is not a command: a SASL response (RFC 9051 §6.2.2) or IDLE's DONE (RFC 2177 §3).
+        if (_pending.LastOrDefault(p => p.AwaitingClientLine) is { } waiting)
+        {
+            waiting.AwaitingClientLine = false;
+            if (waiting.Name == "IDLE")
+            {
+                waiting.IdleDoneNs = line.StartNs;
+                return;
+            }
+            if (waiting.Name == "AUTHENTICATE")
+            {
+                // "*" cancels the exchange (RFC 9051 §6.2.2); the server then answers BAD.
+                if (line.TokenAt(0) is { Text: not "*" } response) waiting.SaslResponses.Add(response.Text);
+                return;
+            }
+        }
+
+        if (line.Tokens.Count < 2 || line.Tokens[0].Kind != ImapTokenKind.Atom || line.Tokens[1].Kind != ImapTokenKind.Atom)
+        {
+            Report(ImapAnomalyKinds.MalformedCommand, $"c→s {line.Head}");
+            return;
+        }
+        string tag = line.Tokens[0].Text;
+        string name = line.Tokens[1].Text.ToUpperInvariant();
+        int argumentsStart = 2;
+        if (name == "UID" && line.TokenAt(2) is { Kind: ImapTokenKind.Atom } uidCommand)
+        {
+            // RFC 9051 §6.4.9: UID COPY, MOVE, FETCH, SEARCH, STORE, EXPUNGE.
+            name = "UID " + uidCommand.Text.ToUpperInvariant();
+            argumentsStart = 3;
+        }
+        List<ImapValue> arguments = ImapValue.Parse(line.Tokens, argumentsStart);
+        if (_pending.Any(p => p.Tag == tag)) Report(ImapAnomalyKinds.DuplicateTag, $"c→s tag {SafeText.Escape(tag)} reused while pending");
+        var command = new PendingCommand(++_commandCount, tag, name, arguments, line, _state);
+        command.Mailbox = name switch
+        {
+            "SELECT" or "EXAMINE" or "STATUS" or "APPEND" or "CREATE" or "DELETE" or "RENAME" or "SUBSCRIBE" or "UNSUBSCRIBE"
+                => MailboxName(arguments.ElementAtOrDefault(0)?.Text),
+            "COPY" or "MOVE" or "UID COPY" or "UID MOVE" => MailboxName(arguments.ElementAtOrDefault(1)?.Text),
+            _ => _selected?.Name,
+        };
+        switch (name)
+        {
+            case "LOGIN":
+                command.Credentials = new ImapCredentials
+                {
+                    Mechanism = "LOGIN",
+                    UserName = arguments.ElementAtOrDefault(0)?.Text,
+                    Secret = Secret(arguments.ElementAtOrDefault(1)?.Text),
+                };
+                break;
+            case "AUTHENTICATE" when arguments.Count > 1 && arguments[1].Text is { } initialResponse:
+                command.SaslResponses.Add(initialResponse);
+                break;
+            case "SELECT" or "EXAMINE":
+                // The untagged data before the completion describe the mailbox being opened (RFC 9051 §6.3.2).
+                _selected = FolderNamed(command.Mailbox);
+                break;
+        }
+        _pending.Add(command);
+    }
+
+    private string Arguments(PendingCommand command)
+    {
+        IEnumerable<string> shown = command.Arguments.Select(a => a.ToString());
+        if (command.Name == "LOGIN" && command.Arguments.Count > 1)
+        {
+            shown = [command.Arguments[0].ToString(), _settings.ShowSecrets ? command.Arguments[1].ToString() : ImapCredentials.Mask];
+        }
+        else if (command.Name == "AUTHENTICATE" && command.Arguments.Count > 1 && !_settings.ShowSecrets)
+        {
+            shown = [command.Arguments[0].ToString(), ImapCredentials.Mask];
+        }
+        return string.Join(' ', shown);
+    }
+
+    private string? Secret(string? secret) => secret is null || _settings.ShowSecrets ? secret : ImapCredentials.Mask;
+
+    // ---- server ----
+
+    private void HandleServerLine(ImapLine line)
+    {
+        ImapToken? first = line.TokenAt(0);
+        if (first is not { Kind: ImapTokenKind.Atom } || line.Tokens.Count < 2 && first.Value.Text != "+")
+        {
+            Report(ImapAnomalyKinds.MalformedResponse, $"s→c {line.Head}");
+            return;
+        }
+        switch (first.Value.Text)
+        {
+            case "+":
+                OnContinuation(line);
+                break;
+            case "*":
+                OnUntagged(line);
+                break;
+            default:
+                OnTagged(line);
+                break;
+        }
+    }
+
+    private void OnContinuation(ImapLine line)
+    {
+        // The continuation answers the newest command still waiting on the server (RFC 9051 §7.5).
+        PendingCommand? command = _pending.LastOrDefault();
+        if (command is null) return;
+        command.Continuations++;
+        if (command.Name is "AUTHENTICATE" or "IDLE") command.AwaitingClientLine = true;
+    }
+
+    private void OnUntagged(ImapLine line)
+    {
+        List<ImapValue> values = ImapValue.Parse(line.Tokens, 1);
+        if (values.Count == 0) return;
+        if (values[0].Number is { } number && values.ElementAtOrDefault(1)?.Text is { } numberedKind)
+        {
+            OnNumbered(line, number, numberedKind.ToUpperInvariant(), values);
+            return;
+        }
+        string kind = values[0].Text?.ToUpperInvariant() ?? "";
+        PendingCommand? owner = Owner(kind switch
+        {
+            "LIST" or "LSUB" => ["LIST", "LSUB"],
+            "STATUS" => ["STATUS"],
+            "SEARCH" or "ESEARCH" => ["SEARCH", "UID SEARCH"],
+            "CAPABILITY" => ["CAPABILITY"],
+            _ => [],
+        });
+        if (owner is not null) Attribute(owner, line);
+        switch (kind)
+        {
+            case "OK" or "NO" or "BAD" or "PREAUTH" or "BYE":
+                OnStatus(kind, values.Skip(1).ToList(), line);
+                break;
+            case "CAPABILITY":
+                _capabilities = values.Skip(1).Select(v => v.Text ?? "").ToList();
+                break;
+            case "LIST" or "LSUB":
+                if (values.Count >= 4 && MailboxName(values[3].Text) is { } name)
+                {
+                    ImapFolder folder = FolderNamed(name);
+                    folder.Attributes = values[1].Items.Select(v => v.Text ?? "").ToList();
+                    folder.Delimiter = values[2].Text;
+                }
+                break;
+            case "STATUS":
+                if (values.Count >= 3 && MailboxName(values[1].Text) is { } statusName)
+                {
+                    // RFC 9051 §7.2.4: name value pairs.
+                    ImapFolder folder = FolderNamed(statusName);
+                    IReadOnlyList<ImapValue> items = values[2].Items;
+                    for (int i = 0; i + 1 < items.Count; i += 2)
+                    {
+                        long? value = items[i + 1].Number;
+                        switch (items[i].Text?.ToUpperInvariant())
+                        {
+                            case "MESSAGES": folder.Exists = value; break;
+                            case "RECENT": folder.Recent = value; break;
+                            case "UNSEEN": folder.Unseen = value; break;
+                            case "UIDNEXT": folder.UidNext = value; break;
+                            case "UIDVALIDITY": folder.UidValidity = value; break;
+                        }
+                    }
+                }
+                break;
+            case "SEARCH":
+                owner?.SearchResults.AddRange(values.Skip(1).Select(v => v.Number).OfType<long>());
+                break;
+            case "FLAGS":
+                if (_selected is not null && values.Count > 1) _selected.Flags = values[1].Items.Select(v => v.Text ?? "").ToList();
+                break;
+        }
+    }
+
+    private void OnNumbered(ImapLine line, long number, string kind, List<ImapValue> values)
+    {
+        PendingCommand? owner = Owner(kind == "FETCH" ? ["FETCH", "UID FETCH", "STORE", "UID STORE"] : []);
+        if (owner is not null) Attribute(owner, line);
+        ImapFolder folder = _selected ??= FolderNamed(UnknownFolder);
+        switch (kind)
+        {
+            case "EXISTS":
+                folder.Exists = number;
+                break;
+            case "RECENT":
+                folder.Recent = number;
+                break;
+            case "EXPUNGE":
+                // RFC 9051 §7.5.1: later messages move down by one.
+                foreach (ImapMessageSummary message in folder.Messages.Where(m => m.SequenceNumber is not null))
+                {
+                    if (message.SequenceNumber == number)
+                    {
+                        message.SequenceNumber = null;
+                        message.Expunged = true;
+                    }
+                    else if (message.SequenceNumber > number)
+                    {
+                        message.SequenceNumber--;
+                    }
+                }
+                if (folder.Exists > 0) folder.Exists--;
+                break;
+            case "FETCH" when values.Count > 2:
+                OnFetch(line, folder, number, values[2].Items, owner);
+                break;
+        }
+    }
+
+    /// <summary>RFC 9051 §7.5.2: a FETCH response is a list of data item names and values.</summary>
+    private void OnFetch(ImapLine line, ImapFolder folder, long sequenceNumber, IReadOnlyList<ImapValue> items, PendingCommand? owner)
+    {
+        long? uid = null;
+        for (int i = 0; i + 1 < items.Count; i += 2)
+        {
+            if (items[i].Text?.Equals("UID", StringComparison.OrdinalIgnoreCase) == true) uid = items[i + 1].Number;
+        }
+        ImapMessageSummary message = MessageOf(folder, sequenceNumber, uid);
+        for (int i = 0; i + 1 < items.Count; i += 2)
+        {
+            string item = items[i].Text ?? "";
+            ImapValue value = items[i + 1];
+            string itemName = item.ToUpperInvariant();
+            switch (itemName)
+            {
+                case "FLAGS":
+                    message.Flags = value.Items.Select(v => v.Text ?? "").ToList();
+                    break;
+                case "RFC822.SIZE":
+                    message.Size = value.Number;
+                    break;
+                case "INTERNALDATE":
+                    message.InternalDate = value.Text;
+                    break;
+                case "ENVELOPE":
+                    ApplyEnvelope(message, value.Items);
+                    break;
+                default:
+                    if (value.Literal is not null || value.Token?.Kind == ImapTokenKind.Quoted)
+                    {
+                        OnContent(line, ImapTransferOrigin.Fetch, owner?.Tag, folder.Name, message, item, value);
+                    }
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Content of a body section (RFC 9051 §7.5.2 BODY[section]&lt;origin&gt;, RFC822*, BINARY[] of RFC 3516) or an APPEND literal.</summary>
+    private void OnContent(ImapLine line, ImapTransferOrigin origin, string? tag, string? folder, ImapMessageSummary? message, string item, ImapValue value)
+    {
+        string upper = item.ToUpperInvariant();
+        int bracket = upper.IndexOf('[');
+        string section = bracket < 0 ? "" : upper[(bracket + 1)..upper.LastIndexOf(']')];
+        bool partial = upper.EndsWith('>');
+        string name = bracket < 0 ? upper : upper[..bracket];
+        bool whole = !partial && (origin == ImapTransferOrigin.Append || upper == "RFC822" || (name is "BODY" or "BINARY" && section.Length == 0));
+        bool header = !partial && (whole || upper == "RFC822.HEADER" || (name == "BODY" && section.StartsWith("HEADER", StringComparison.Ordinal)));
+
+        ImapLiteral? literal = value.Literal;
+        ReadOnlyMemory<byte> data = literal?.Data ?? System.Text.Encoding.UTF8.GetBytes(value.Text ?? "");
+        HeaderFields? fields = header ? HeaderFields.Read(data) : null;
+        if (fields is not null && message is not null)
+        {
+            message.Subject ??= fields.Subject;
+            if (message.From.Count == 0) message.From = fields.From;
+            if (message.To.Count == 0) message.To = fields.To;
+            if (message.Cc.Count == 0) message.Cc = fields.Cc;
+            message.Date ??= fields.Date;
+            message.MessageId ??= fields.MessageId;
+        }
+        bool complete = literal?.Complete ?? !line.Incomplete;
+        if (literal is not null && !complete && literal.MissingBytes == 0)
+        {
+            // The line ended (gap or end of stream) before the literal did.
+            literal.AddMissing(literal.Remaining);
+        }
+        string? mailId = null;
+        if (whole)
+        {
+            // The whole message goes to the shared mail model, as SMTP's DATA does.
+            using var builder = new MailMessageBuilder(_settings);
+            builder.Append(data.Span);
+            if (literal is { MissingBytes: > 0 } lossy) builder.AddGap(lossy.MissingBytes);
+            MailMessage mail = builder.Build(Source, (++_mailMessages).ToString(System.Globalization.CultureInfo.InvariantCulture), _flow.FlowId, line.StartNs, complete);
+            _sink.Emit(mail);
+            mailId = mail.Id;
+        }
+        _sink.Emit(new ImapMessageTransfer
+        {
+            FlowId = _flow.FlowId,
+            TimeNs = line.StartNs,
+            Origin = origin,
+            Tag = tag,
+            Folder = folder,
+            SequenceNumber = message?.SequenceNumber,
+            Uid = message?.Uid,
+            Item = item,
+            WholeMessage = whole,
+            Partial = partial,
+            Size = literal?.DeclaredLength ?? data.Length,
+            CapturedBytes = literal?.ReceivedBytes ?? data.Length,
+            Complete = complete,
+            Truncated = literal?.Truncated ?? false,
+            Sha256 = complete && !(literal?.Truncated ?? false) ? Convert.ToHexStringLower(SHA256.HashData(data.Span)) : null,
+            Subject = fields?.Subject,
+            From = fields?.From ?? [],
+            To = fields?.To ?? [],
+            Date = fields?.Date,
+            MessageId = fields?.MessageId,
+            MailMessageId = mailId,
+        });
+    }
+
+    /// <summary>RFC 9051 §7.5.2 envelope: date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to, message-id.</summary>
+    private static void ApplyEnvelope(ImapMessageSummary message, IReadOnlyList<ImapValue> envelope)
+    {
+        message.Date = envelope.ElementAtOrDefault(0)?.Text ?? message.Date;
+        if (envelope.ElementAtOrDefault(1)?.Text is { } subject) message.Subject = MimeKit.Utils.Rfc2047.DecodeText(System.Text.Encoding.UTF8.GetBytes(subject));
+        message.From = Addresses(envelope.ElementAtOrDefault(2));
+        message.To = Addresses(envelope.ElementAtOrDefault(5));
+        message.Cc = Addresses(envelope.ElementAtOrDefault(6));
+        message.MessageId = envelope.ElementAtOrDefault(9)?.Text ?? message.MessageId;
+
+        // An address is (name adl mailbox host); a NIL host marks the start or end of a group (RFC 9051 §7.5.2).
+        static IReadOnlyList<string> Addresses(ImapValue? list) => list is null
+            ? []
+            : list.Items.Where(a => a.ItemAt(3)?.Text is not null && a.ItemAt(2)?.Text is not null)
+                .Select(a => $"{a.ItemAt(2)!.Text}@{a.ItemAt(3)!.Text}").ToList();
+    }
+
+    private void OnStatus(string status, List<ImapValue> rest, ImapLine line)
+    {
+        if (_greeting is null && _state == ImapState.Unknown)
+        {
+            // The greeting (RFC 9051 §7.1.1): PREAUTH skips authentication, BYE refuses the connection.
+            _greeting = ResponseText(line, 2);
+            _state = status switch { "PREAUTH" => ImapState.Authenticated, "BYE" => ImapState.Logout, _ => ImapState.NotAuthenticated };
+        }
+        else if (status == "BYE")
+        {
+            _state = ImapState.Logout;
+        }
+        if (ResponseCode(rest) is not { } code) return;
+        string[] parts = code.Split(' ', 2);
+        string argument = parts.Length > 1 ? parts[1] : "";
+        long? number = long.TryParse(argument, out long n) ? n : null;
+        switch (parts[0].ToUpperInvariant())
+        {
+            case "CAPABILITY":
+                _capabilities = argument.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                break;
+            case "UIDVALIDITY" when _selected is not null:
+                _selected.UidValidity = number;
+                break;
+            case "UIDNEXT" when _selected is not null:
+                _selected.UidNext = number;
+                break;
+            case "UNSEEN" when _selected is not null:
+                // In SELECT this is the first unseen message's number (RFC 3501 §7.1), not a count; STATUS gives counts.
+                break;
+        }
+    }
+
+    private void OnTagged(ImapLine line)
+    {
+        string tag = line.Tokens[0].Text;
+        int index = _pending.FindIndex(p => p.Tag == tag);
+        string status = line.Tokens[1].Text.ToUpperInvariant();
+        List<ImapValue> rest = ImapValue.Parse(line.Tokens, 2);
+        if (status == "OK" && ResponseCode(rest) is { } code && code.StartsWith("CAPABILITY ", StringComparison.OrdinalIgnoreCase))
+        {
+            _capabilities = code[11..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        }
+        if (index < 0)
+        {
+            Report(ImapAnomalyKinds.UnknownTag, $"s→c {line.Head}");
+            return;
+        }
+        PendingCommand command = _pending[index];
+        _pending.RemoveAt(index);
+        ApplyCompletion(command, status);
+        Emit(command, new Completion(status, ResponseCode(rest), ResponseText(line, 2), line.StartNs));
+    }
+
+    /// <summary>State changes a completion causes (RFC 9051 §3 and the commands' own sections).</summary>
+    private void ApplyCompletion(PendingCommand command, string status)
+    {
+        bool ok = status == "OK";
+        switch (command.Name)
+        {
+            case "LOGIN" or "AUTHENTICATE":
+                if (ok)
+                {
+                    _state = ImapState.Authenticated;
+                    _user = CredentialsOf(command)?.UserName;
+                }
+                else
+                {
+                    _failedLogins++;
+                }
+                break;
+            case "SELECT" or "EXAMINE":
+                // A failed SELECT leaves no mailbox selected (RFC 9051 §6.3.2).
+                _state = ok ? ImapState.Selected : ImapState.Authenticated;
+                if (ok) _selected!.Selected = true;
+                else _selected = null;
+                break;
+            case "CLOSE" or "UNSELECT" when ok:
+                _state = ImapState.Authenticated;
+                _selected = null;
+                break;
+            case "LOGOUT":
+                _state = ImapState.Logout;
+                break;
+            case "APPEND" or "CREATE" when ok:
+                FolderNamed(command.Mailbox);
+                break;
+            case "STARTTLS" when ok:
+                // RFC 9051 §6.2.1: TLS negotiation starts right after the CRLF of this OK; the rest is opaque.
+                _encrypted = true;
+                _handedOff = true;
+                break;
+            case "COMPRESS" when ok:
+                // RFC 4978 §3: both directions are deflate streams from the byte after this CRLF on.
+                _compressed = true;
+                _handedOff = true;
+                Report(ImapAnomalyKinds.CompressedStream, "COMPRESS=DEFLATE: the rest of the connection is not dissected");
+                break;
+        }
+    }
+
+    private void Emit(PendingCommand command, Completion? completion)
+    {
+        if (command.Name == "APPEND")
+        {
+            // The message is the last literal among the arguments (RFC 9051 §6.3.12; MULTIAPPEND, RFC 3502, sends several).
+            foreach (ImapValue literal in command.Arguments.Where(a => a.Literal is not null))
+            {
+                OnContent(command.Line, ImapTransferOrigin.Append, command.Tag, command.Mailbox, message: null, "APPEND", literal);
+            }
+        }
+        long? latency = completion is null ? null : Math.Max(0, completion.StartNs - command.Line.EndNs);
+        _sink.Emit(new ImapCommandRecord
+        {
+            FlowId = _flow.FlowId,
+            TimeNs = command.Line.StartNs,
+            Index = command.Index,
+            Tag = command.Tag,
+            Command = command.Name,
+            Arguments = Arguments(command),
+            Status = completion?.Status,
+            ResponseCode = completion?.Code,
+            ResponseText = completion?.Text,
+            StateBefore = command.StateBefore,
+            StateAfter = _state,
+            Mailbox = command.Mailbox,
+            RequestEndNs = command.Line.EndNs,
+            CompletedNs = completion?.StartNs,
+            LatencyNs = latency,
+            UntaggedResponses = command.Untagged,
+            ContinuationRequests = command.Continuations,
+            SearchResults = command.SearchResults,
+            Credentials = CredentialsOf(command),
+            IdleUpdates = command.IdleUpdates,
+            IdleDoneNs = command.IdleDoneNs,
+            Complete = !command.Line.Incomplete,
+        });
+    }
+
+    private ImapCredentials? CredentialsOf(PendingCommand command)
+    {
+        if (command.Credentials is not null || command.Name != "AUTHENTICATE") return command.Credentials;
+        string mechanism = command.Arguments.ElementAtOrDefault(0)?.Text?.ToUpperInvariant() ?? "";
+        (string? user, string? secret) = SaslCredentials.Read(mechanism, command.SaslResponses);
+        return command.Credentials = new ImapCredentials { Mechanism = mechanism, Sasl = true, UserName = user, Secret = Secret(secret) };
+    }
+
+    /// <summary>
+    /// Which pending command untagged data belong to: the oldest one of the kinds that ask for it, else the oldest
+    /// pending (data sent while IDLE go to the IDLE). Unsolicited data with nothing pending belong to no command.
+    /// </summary>
+    private PendingCommand? Owner(string[] kinds)
+    {
+        if (_pending.Count == 0) return null;
+        return _pending.FirstOrDefault(p => kinds.Contains(p.Name)) ?? _pending[0];
+    }
+
+    private static void Attribute(PendingCommand owner, ImapLine line)
+    {
+        owner.Untagged++;
+        if (owner.Name == "IDLE" && owner.IdleDoneNs is null) owner.IdleUpdates.Add(line.Head);
+    }
+
+    private ImapMessageSummary MessageOf(ImapFolder folder, long sequenceNumber, long? uid)
+    {
+        ImapMessageSummary? message = uid is not null ? folder.Messages.FirstOrDefault(m => m.Uid == uid) : null;
+        message ??= folder.Messages.FirstOrDefault(m => m.SequenceNumber == sequenceNumber && (uid is null || m.Uid is null));
+        if (message is null)
+        {
+            message = new ImapMessageSummary();
+            folder.Messages.Add(message);
+        }
+        message.SequenceNumber = sequenceNumber;
+        message.Uid ??= uid;
+        return message;
+    }
+
+    /// <summary>The folder for untagged mailbox data when no SELECT was seen (the capture began after it).</summary>
+    private const string UnknownFolder = "(unknown)";
+
+    private ImapFolder FolderNamed(string? name)
+    {
+        name ??= UnknownFolder;
+        if (!_folders.TryGetValue(name, out ImapFolder? folder)) _folders[name] = folder = new ImapFolder { Name = name };
+        return folder;
+    }
+
+    /// <summary>INBOX is case-insensitive (RFC 9051 §5.1); other names are compared as sent.</summary>
+    private static string? MailboxName(string? name) =>
+        name is not null && name.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? "INBOX" : name;
+
+    /// <summary>The resp-text-code of a status response: its first token when bracketed (RFC 9051 §7.1).</summary>
+    private static string? ResponseCode(List<ImapValue> rest) =>
+        rest.FirstOrDefault()?.Token is { Kind: ImapTokenKind.Atom, Text: ['[', .., ']'] code } ? code[1..^1] : null;
+
+    /// <summary>The human-readable text after the status word and the code.</summary>
+    private static string ResponseText(ImapLine line, int statusIndex)
+    {
+        string text = line.Head;
+        for (int word = 0; word < statusIndex; word++)
+        {
+            int space = text.IndexOf(' ');
+            text = space < 0 ? "" : text[(space + 1)..];
+        }
+        if (text.StartsWith('['))
+        {
+            int close = text.IndexOf(']');
+            text = close < 0 ? "" : text[(close + 1)..].TrimStart();
+        }
+        return text;
+    }
+
+    private void Report(string kind, string detail) =>
+        _sink.Emit(new Anomaly { FlowId = _flow.FlowId, TimeNs = _nowNs, Kind = kind, Source = Source, Detail = SafeText.Escape(detail) });
+
+    private ImapTokenizer TokenizerOf(Direction direction) => direction == Direction.ClientToServer ? _client : _server;
+
+    private sealed record Completion(string Status, string? Code, string Text, long StartNs);
+
+    /// <summary>A command waiting for its tagged completion.</summary>
+    private sealed class PendingCommand(int index, string tag, string name, List<ImapValue> arguments, ImapLine line, ImapState stateBefore)
+    {
+        public int Index { get; } = index;
+        public string Tag { get; } = tag;
+        public string Name { get; } = name;
+        public List<ImapValue> Arguments { get; } = arguments;
+        public ImapLine Line { get; } = line;
+        public ImapState StateBefore { get; } = stateBefore;
+        public string? Mailbox { get; set; }
+        public ImapCredentials? Credentials { get; set; }
+        public List<string> SaslResponses { get; } = [];
+
+        /// <summary>The server sent "+" and the client's next line answers it rather than starting a command.</summary>
+        public bool AwaitingClientLine { get; set; }
+
+        public int Untagged { get; set; }
+        public int Continuations { get; set; }
+        public List<long> SearchResults { get; } = [];
+        public List<string> IdleUpdates { get; } = [];
+        public long? IdleDoneNs { get; set; }
+    }
+}

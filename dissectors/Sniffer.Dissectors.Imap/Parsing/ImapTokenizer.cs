@@ -1,0 +1,312 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+using Sniffer.Core.Dissection;
+using Sniffer.Core.Text;
+
+namespace Sniffer.Dissectors.Imap.Parsing;
+
+/// <summary>What the tokenizer is doing with the next bytes (MailKit's ImapStreamMode, plus resynchronisation).</summary>
+public enum ImapTokenizerMode : byte
+{
+    /// <summary>Reading a physical line to its LF.</summary>
+    Token,
+
+    /// <summary>Delivering the bytes of a literal raw: nothing in them is IMAP syntax, however much it looks like it.</summary>
+    Literal,
+
+    /// <summary>After a gap or an oversized line: skipping to the next line that starts like a command or response.</summary>
+    Resync,
+}
+
+/// <summary>Outcome of <see cref="ImapTokenizer.TryRead"/>.</summary>
+public enum ImapReadStatus : byte
+{
+    /// <summary>No logical line completed; bytes of a literal or skipped bytes may have been consumed.</summary>
+    NeedMoreData,
+
+    /// <summary>A logical line completed.</summary>
+    Line,
+
+    /// <summary>A physical line exceeded DissectorSettings.MaxLineBytes; the tokenizer is resynchronising.</summary>
+    LineTooLong,
+}
+
+/// <summary>
+/// Frames one direction of an IMAP connection into logical lines (RFC 9051 §2.2, §4). In Token mode it reads a
+/// physical line; a line ending in <c>{n}</c>, <c>{n+}</c> (RFC 7888) or <c>~{n}</c> (RFC 3516) switches it to
+/// Literal mode for exactly n bytes, after which the same logical line continues. Like Kestrel's parser it
+/// consumes a physical line only once it is complete; literal bytes are consumed as they arrive, since a
+/// literal may be a 50 MB message.
+/// </summary>
+public sealed class ImapTokenizer
+{
+    private const byte LF = (byte)'\n';
+    private const byte CR = (byte)'\r';
+
+    // How much of a candidate line the resynchronising scan wants before judging it.
+    private const int ResyncWindowBytes = 64;
+
+    private readonly int _maxLineBytes;
+    private readonly long _maxLiteralBytes;
+    private readonly ImapLineKind _kind;
+    private ImapLine? _line;
+    private ImapLiteral? _literal;
+    private bool _resyncAtLineStart;
+
+    public ImapTokenizer(ImapLineKind kind, DissectorSettings settings)
+    {
+        _kind = kind;
+        _maxLineBytes = settings.MaxLineBytes;
+        _maxLiteralBytes = Math.Min(settings.MaxMessageBytes, Array.MaxLength);
+    }
+
+    public ImapTokenizerMode Mode { get; private set; }
+
+    /// <summary>Bytes skipped by the last resynchronisation.</summary>
+    public long SkippedBytes { get; private set; }
+
+    /// <summary>
+    /// Reads until a logical line completes or the bytes run out. Never consumes an incomplete physical line.
+    /// </summary>
+    public ImapReadStatus TryRead(ref SequenceReader<byte> reader, IStreamClock clock, out ImapLine? line)
+    {
+        line = null;
+        while (true)
+        {
+            switch (Mode)
+            {
+                case ImapTokenizerMode.Literal:
+                {
+                    ImapLiteral literal = _literal!;
+                    long take = Math.Min(literal.Remaining, reader.Remaining);
+                    if (take == 0) return ImapReadStatus.NeedMoreData;
+                    literal.Append(reader.UnreadSequence.Slice(0, take));
+                    reader.Advance(take);
+                    _line!.Length += take;
+                    _line.EndNs = clock.TimeAt(reader.Consumed - 1);
+                    if (literal.Remaining > 0) return ImapReadStatus.NeedMoreData;
+                    _literal = null;
+                    Mode = ImapTokenizerMode.Token;
+                    continue;
+                }
+
+                case ImapTokenizerMode.Resync:
+                    if (!TryResynchronise(ref reader)) return ImapReadStatus.NeedMoreData;
+                    continue;
+
+                default:
+                {
+                    long start = reader.Consumed;
+                    if (!reader.TryReadTo(out ReadOnlySequence<byte> physical, LF, advancePastDelimiter: true))
+                    {
+                        if (reader.Remaining <= _maxLineBytes) return ImapReadStatus.NeedMoreData;
+                        return TooLong(atLineStart: false);
+                    }
+                    if (physical.Length >= _maxLineBytes) return TooLong(atLineStart: true);
+
+                    ReadOnlySpan<byte> bytes = physical.IsSingleSegment ? physical.FirstSpan : physical.ToArray();
+                    if (!bytes.IsEmpty && bytes[^1] == CR) bytes = bytes[..^1];
+                    bool first = _line is null;
+                    _line ??= new ImapLine(SafeText.FromBytes(bytes, 1024), clock.TimeAt(start));
+                    _line.Length += reader.Consumed - start;
+                    _line.EndNs = clock.TimeAt(reader.Consumed - 1);
+
+                    ReadOnlySpan<byte> text = bytes;
+                    LiteralMarker? marker = first && !ImapLineSniffer.MayCarryLiteral(bytes) ? null : FindLiteralMarker(bytes);
+                    if (marker is { } m) text = bytes[..m.Start];
+                    Tokenise(text, _line.Tokens);
+                    if (marker is { } found)
+                    {
+                        _literal = new ImapLiteral(found.Length, found.Kind, _maxLiteralBytes);
+                        _line.Tokens.Add(new ImapToken(ImapTokenKind.Literal, "", _literal));
+                        if (found.Length > 0)
+                        {
+                            Mode = ImapTokenizerMode.Literal;
+                        }
+                        continue;
+                    }
+                    line = _line;
+                    _line = null;
+                    return ImapReadStatus.Line;
+                }
+            }
+        }
+
+        ImapReadStatus TooLong(bool atLineStart)
+        {
+            _line = null;
+            StartResync(atLineStart);
+            return ImapReadStatus.LineTooLong;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="length"/> bytes were lost. Inside a literal that still expects them the framing holds: the
+    /// literal is marked incomplete and reading goes on after it. Anywhere else the logical line in progress is cut
+    /// short (returned in <paramref name="cut"/>, marked incomplete) and the tokenizer looks for the next line start.
+    /// </summary>
+    public void OnGap(long length, out ImapLine? cut)
+    {
+        cut = null;
+        if (Mode == ImapTokenizerMode.Literal && length <= _literal!.Remaining)
+        {
+            _literal.AddMissing(length);
+            _line!.Length += length;
+            if (_literal.Remaining == 0)
+            {
+                _literal = null;
+                Mode = ImapTokenizerMode.Token;
+            }
+            return;
+        }
+        if (_literal is not null) _literal.AddMissing(_literal.Remaining);
+        if (_line is not null)
+        {
+            _line.Incomplete = true;
+            cut = _line;
+        }
+        _line = null;
+        _literal = null;
+        StartResync(atLineStart: true);
+    }
+
+    /// <summary>The line in progress when the direction ended, marked incomplete, if any.</summary>
+    public ImapLine? TakeUnfinished()
+    {
+        ImapLine? line = _line;
+        if (line is not null) line.Incomplete = true;
+        _line = null;
+        _literal = null;
+        return line;
+    }
+
+    private void StartResync(bool atLineStart)
+    {
+        Mode = ImapTokenizerMode.Resync;
+        _resyncAtLineStart = atLineStart;
+        SkippedBytes = 0;
+    }
+
+    /// <summary>
+    /// Candidates are the first byte after the gap and every byte after an LF. Returns true once positioned on a
+    /// line that starts like one of this direction's.
+    /// </summary>
+    private bool TryResynchronise(ref SequenceReader<byte> reader)
+    {
+        Span<byte> window = stackalloc byte[ResyncWindowBytes];
+        while (!reader.End)
+        {
+            if (_resyncAtLineStart)
+            {
+                ReadOnlySequence<byte> candidate = reader.UnreadSequence;
+                int length = (int)Math.Min(candidate.Length, ResyncWindowBytes);
+                candidate.Slice(0, length).CopyTo(window);
+                ReadOnlySpan<byte> head = window[..length];
+                int lineEnd = head.IndexOf(LF);
+                if (lineEnd < 0 && length < ResyncWindowBytes) return false;
+                if (ImapLineSniffer.StartsLine(_kind, lineEnd < 0 ? head : head[..lineEnd]))
+                {
+                    Mode = ImapTokenizerMode.Token;
+                    return true;
+                }
+            }
+            long before = reader.Consumed;
+            _resyncAtLineStart = reader.TryAdvanceTo(LF);
+            if (!_resyncAtLineStart) reader.AdvanceToEnd();
+            SkippedBytes += reader.Consumed - before;
+        }
+        return false;
+    }
+
+    private readonly record struct LiteralMarker(int Start, long Length, ImapLiteralKind Kind);
+
+    /// <summary>
+    /// A literal is announced at the very end of a physical line (RFC 9051 §4.3: <c>"{" number64 ["+"] "}" CRLF</c>).
+    /// </summary>
+    private static LiteralMarker? FindLiteralMarker(ReadOnlySpan<byte> line)
+    {
+        if (line.IsEmpty || line[^1] != (byte)'}') return null;
+        int open = line.LastIndexOf((byte)'{');
+        if (open < 0) return null;
+        ReadOnlySpan<byte> digits = line[(open + 1)..^1];
+        var kind = ImapLiteralKind.Synchronizing;
+        if (!digits.IsEmpty && digits[^1] is (byte)'+' or (byte)'-')
+        {
+            // "-" is LITERAL- (RFC 7888 §4): non-synchronising too, limited to 4096 bytes by the server.
+            kind = ImapLiteralKind.NonSynchronizing;
+            digits = digits[..^1];
+        }
+        if (digits.IsEmpty || digits.Length > 18 || !Utf8Parser.TryParse(digits, out long length, out int used) || used != digits.Length)
+        {
+            return null;
+        }
+        if (open > 0 && line[open - 1] == (byte)'~')
+        {
+            kind = ImapLiteralKind.Binary;
+            open--;
+        }
+        return new LiteralMarker(open, length, kind);
+    }
+
+    /// <summary>
+    /// Splits the text of a physical line into atoms, quoted strings and parentheses. An atom that opens a
+    /// bracket runs to the matching one, spaces and parentheses included, so <c>BODY[HEADER.FIELDS (FROM TO)]&lt;0&gt;</c>
+    /// and a response code such as <c>[PERMANENTFLAGS (\Seen \*)]</c> are one token each (RFC 9051 §7.5.2 section,
+    /// §7.1 resp-text-code).
+    /// </summary>
+    internal static void Tokenise(ReadOnlySpan<byte> text, List<ImapToken> tokens)
+    {
+        int i = 0;
+        while (i < text.Length)
+        {
+            byte b = text[i];
+            switch (b)
+            {
+                case (byte)' ' or (byte)'\t':
+                    i++;
+                    break;
+                case (byte)'(':
+                    tokens.Add(new ImapToken(ImapTokenKind.OpenParen, "("));
+                    i++;
+                    break;
+                case (byte)')':
+                    tokens.Add(new ImapToken(ImapTokenKind.CloseParen, ")"));
+                    i++;
+                    break;
+                case (byte)'"':
+                    i = ReadQuoted(text, i + 1, tokens);
+                    break;
+                default:
+                {
+                    int start = i;
+                    int depth = 0;
+                    for (; i < text.Length; i++)
+                    {
+                        byte c = text[i];
+                        if (c == (byte)'[') depth++;
+                        else if (c == (byte)']' && depth > 0) depth--;
+                        else if (depth == 0 && c is (byte)' ' or (byte)'(' or (byte)')' or (byte)'"') break;
+                    }
+                    tokens.Add(new ImapToken(ImapTokenKind.Atom, Encoding.UTF8.GetString(text[start..i])));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>A quoted string with <c>\"</c> and <c>\\</c> undone; an unterminated one runs to the end of the line.</summary>
+    private static int ReadQuoted(ReadOnlySpan<byte> text, int i, List<ImapToken> tokens)
+    {
+        var value = new ArrayBufferWriter<byte>(Math.Max(1, text.Length - i));
+        for (; i < text.Length; i++)
+        {
+            byte c = text[i];
+            if (c == (byte)'"') break;
+            if (c == (byte)'\\' && i + 1 < text.Length) c = text[++i];
+            value.Write([c]);
+        }
+        tokens.Add(new ImapToken(ImapTokenKind.Quoted, Encoding.UTF8.GetString(value.WrittenSpan)));
+        return i + 1;
+    }
+}

@@ -1,0 +1,88 @@
+using Sniffer.Core.Dissection;
+using Sniffer.Core.Flows;
+using Sniffer.Dissectors.Imap.Records;
+using Sniffer.Dissectors.Imap.Tests.Support;
+using Sniffer.Dissectors.Mail;
+using Xunit;
+
+namespace Sniffer.Dissectors.Imap.Tests;
+
+public class GapAndLimitTests
+{
+    private const string Opening = "* OK ready\r\n";
+    private const string Fetch = "a1 UID FETCH 3 BODY[]\r\n";
+    private static readonly string Message = "Subject: gap\r\n\r\n" + new string('x', 84);
+
+    [Fact]
+    public void AGapInsideALiteralKeepsTheFramingAndMarksTheMessageIncomplete()
+    {
+        var driver = new ConversationDriver()
+            .Server(Opening).Client(Fetch)
+            .Server("* 1 FETCH (UID 3 BODY[] {100}\r\n" + Message[..40]);
+        driver.Gap(Direction.ServerToClient, 30);
+        driver.Server(Message[70..] + ")\r\na1 OK done\r\n").EndBoth();
+
+        ImapMessageTransfer transfer = Assert.Single(driver.Records<ImapMessageTransfer>());
+        Assert.False(transfer.Complete);
+        Assert.Equal((100, 70), (transfer.Size, transfer.CapturedBytes));
+        MailMessage mail = Assert.Single(driver.Records<MailMessage>());
+        Assert.False(mail.Complete);
+        Assert.Equal("gap", mail.Subject);
+        Assert.Equal(["imap_literal_gap"], driver.Anomalies.Select(a => a.Kind));
+        Assert.Equal("OK", Assert.Single(driver.Records<ImapCommandRecord>()).Status);
+    }
+
+    [Fact]
+    public void AGapPastALiteralsEndResynchronisesAtTheNextResponse()
+    {
+        var driver = new ConversationDriver()
+            .Server(Opening).Client(Fetch)
+            .Server("* 1 FETCH (UID 3 BODY[] {100}\r\n" + Message[..40]);
+        driver.Gap(Direction.ServerToClient, 200);
+        driver.Server("ing that was lost)\r\n* 2 EXISTS\r\na1 OK done\r\n").EndBoth();
+
+        ImapMessageTransfer transfer = Assert.Single(driver.Records<ImapMessageTransfer>());
+        Assert.False(transfer.Complete);
+        Assert.Equal(40, transfer.CapturedBytes);
+        Assert.Equal(["imap_line_gap", "imap_resynchronised"], driver.Anomalies.Select(a => a.Kind));
+        ImapCommandRecord command = Assert.Single(driver.Records<ImapCommandRecord>());
+        Assert.Equal(("a1", "OK"), (command.Tag, command.Status));
+        Assert.Equal(2, driver.Records<ImapSession>().Single().Folders.Single().Exists);
+    }
+
+    [Fact]
+    public void ALiteralOverTheMessageCapIsCountedNotKept()
+    {
+        var driver = new ConversationDriver(settings: DissectorSettings.Default with { MaxMessageBytes = 10 })
+            .Server(Opening).Client(Fetch)
+            .Server("* 1 FETCH (UID 3 BODY[] {100}\r\n" + Message + ")\r\na1 OK done\r\n").EndBoth();
+
+        ImapMessageTransfer transfer = Assert.Single(driver.Records<ImapMessageTransfer>());
+        Assert.True(transfer.Truncated);
+        Assert.Equal((100, 100), (transfer.Size, transfer.CapturedBytes));
+        Assert.Contains(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.LiteralTooLarge);
+    }
+
+    [Fact]
+    public void SecretsAreShownOnlyWhenAsked()
+    {
+        foreach (bool show in new[] { false, true })
+        {
+            var driver = new ConversationDriver(settings: DissectorSettings.Default with { ShowSecrets = show })
+                .Server(Opening).Client("l1 LOGIN {5+}\r\nalice {2+}\r\npw\r\n").Server("l1 OK in\r\n").EndBoth();
+            ImapCommandRecord login = Assert.Single(driver.Records<ImapCommandRecord>());
+            Assert.Equal("alice", login.Credentials!.UserName);
+            Assert.Equal(show ? "pw" : ImapCredentials.Mask, login.Credentials.Secret);
+            Assert.Equal(show ? "{5+} {2+}" : "{5+} " + ImapCredentials.Mask, login.Arguments);
+        }
+    }
+
+    [Fact]
+    public void LatencyRunsFromTheCommandsEndToItsCompletion()
+    {
+        var driver = new ConversationDriver().Server(Opening)
+            .At(2_000_000_000).Client("n1 NOOP\r\n")
+            .At(2_000_750_000).Server("n1 OK done\r\n").EndBoth();
+        Assert.Equal(750_000, Assert.Single(driver.Records<ImapCommandRecord>()).LatencyNs);
+    }
+}

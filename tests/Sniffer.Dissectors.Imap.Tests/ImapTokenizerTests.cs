@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Text;
+using Sniffer.Core.Dissection;
+using Sniffer.Dissectors.Imap.Parsing;
+using Xunit;
+
+namespace Sniffer.Dissectors.Imap.Tests;
+
+public class ImapTokenizerTests
+{
+    public static TheoryData<string> CompleteLines() => new(
+        "a1 LOGIN alice \"p\\\"w\"\r\n",
+        "* 1 FETCH (FLAGS (\\Seen) BODY[HEADER.FIELDS (FROM TO)]<0> NIL)\r\n",
+        "* OK [PERMANENTFLAGS (\\Seen \\*)] Flags permitted.\r\n",
+        "+ idling\r\n");
+
+    [Theory]
+    [MemberData(nameof(CompleteLines))]
+    public void EveryPrefixOfALineNeedsMoreAndConsumesNothing(string text)
+    {
+        byte[] bytes = Encoding.ASCII.GetBytes(text);
+        for (int length = 0; length < bytes.Length; length++)
+        {
+            var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes, 0, length));
+            Assert.Equal(ImapReadStatus.NeedMoreData, NewTokenizer(text).TryRead(ref reader, ZeroClock.Instance, out ImapLine? line));
+            Assert.Null(line);
+            Assert.Equal(0, reader.Consumed);
+        }
+        var whole = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes));
+        Assert.Equal(ImapReadStatus.Line, NewTokenizer(text).TryRead(ref whole, ZeroClock.Instance, out _));
+        Assert.Equal(bytes.Length, whole.Consumed);
+    }
+
+    [Fact]
+    public void EveryPrefixOfALineWithALiteralNeedsMoreAndConsumesNoTextBeforeItsEnd()
+    {
+        const string text = "* 2 FETCH (UID 7 BODY[] {24}\r\na9 OK fake\r\n* 3 EXISTS\r\n)\r\n";
+        byte[] bytes = Encoding.ASCII.GetBytes(text);
+        int literalStart = text.IndexOf("a9", StringComparison.Ordinal);
+        int literalEnd = literalStart + 24;
+        for (int length = 0; length < bytes.Length; length++)
+        {
+            var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes, 0, length));
+            Assert.Equal(ImapReadStatus.NeedMoreData, NewTokenizer(text).TryRead(ref reader, ZeroClock.Instance, out _));
+            // Text is consumed only by whole physical lines; literal bytes as they come.
+            long expected = length < literalStart ? 0 : Math.Min(length, literalEnd);
+            Assert.Equal(expected, reader.Consumed);
+        }
+    }
+
+    [Fact]
+    public void LiteralsOfEveryKindStayData()
+    {
+        ImapLine line = ReadOne(ImapLineKind.Command, "A1 APPEND Box {4+}\r\n* OK ~{3}\r\nx\0y {0}\r\n\r\n");
+        Assert.Equal(["A1", "APPEND", "Box", "{4+}", "~{3}", "{0}"], line.Tokens.Select(t => t.ToString()));
+        ImapLiteral[] literals = line.Literals.ToArray();
+        Assert.Equal("* OK", literals[0].Text[..4]);
+        Assert.Equal([ImapLiteralKind.NonSynchronizing, ImapLiteralKind.Binary, ImapLiteralKind.Synchronizing], literals.Select(l => l.Kind));
+        Assert.Equal("x\0y", literals[1].Text);
+        Assert.All(literals, l => Assert.True(l.Complete));
+    }
+
+    [Fact]
+    public void SectionsAndResponseCodesAreOneTokenEach()
+    {
+        ImapLine line = ReadOne(ImapLineKind.Command, "f1 UID FETCH 1:* (BODY.PEEK[HEADER.FIELDS (DATE FROM)]<0.100> FLAGS)\r\n");
+        Assert.Equal(["f1", "UID", "FETCH", "1:*", "(", "BODY.PEEK[HEADER.FIELDS (DATE FROM)]<0.100>", "FLAGS", ")"], line.Tokens.Select(t => t.Text));
+        ImapLine status = ReadOne(ImapLineKind.Response, "* OK [PERMANENTFLAGS (\\Seen \\*)] Flags {5}\r\n");
+        Assert.Equal("[PERMANENTFLAGS (\\Seen \\*)]", status.Tokens[2].Text);
+        // resp-text is prose: the "{5}" announced no literal.
+        Assert.Empty(status.Literals);
+    }
+
+    [Fact]
+    public void AnOversizedLineIsReportedAndSkipped()
+    {
+        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default with { MaxLineBytes = 16 });
+        var reader = Reader("* 1 FETCH (FLAGS (\\Seen \\Answered))\r\n* 2 EXISTS\r\n");
+        Assert.Equal(ImapReadStatus.LineTooLong, tokenizer.TryRead(ref reader, ZeroClock.Instance, out _));
+        Assert.Equal(ImapReadStatus.Line, tokenizer.TryRead(ref reader, ZeroClock.Instance, out ImapLine? next));
+        Assert.Equal("* 2 EXISTS", next!.Head);
+    }
+
+    private static ImapTokenizer NewTokenizer(string text) =>
+        new(text.StartsWith('*') || text.StartsWith('+') ? ImapLineKind.Response : ImapLineKind.Command, DissectorSettings.Default);
+
+    private static ImapLine ReadOne(ImapLineKind kind, string text)
+    {
+        var reader = Reader(text);
+        Assert.Equal(ImapReadStatus.Line, new ImapTokenizer(kind, DissectorSettings.Default).TryRead(ref reader, ZeroClock.Instance, out ImapLine? line));
+        return line!;
+    }
+
+    private static SequenceReader<byte> Reader(string text) => new(new ReadOnlySequence<byte>(Encoding.Latin1.GetBytes(text)));
+
+    private sealed class ZeroClock : IStreamClock
+    {
+        public static readonly ZeroClock Instance = new();
+
+        public long TimeAt(long relativeOffset) => 0;
+
+        public long StreamOffsetOf(long relativeOffset) => relativeOffset;
+    }
+}

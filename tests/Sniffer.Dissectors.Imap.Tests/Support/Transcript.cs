@@ -1,0 +1,86 @@
+using System.Text;
+using Sniffer.Core.Flows;
+
+namespace Sniffer.Dissectors.Imap.Tests.Support;
+
+/// <summary>
+/// A conversation written as text, MailKit-style: <c>C: </c> lines from the client and <c>S: </c> lines from the server
+/// (each sent with CR LF), <c>= </c> lines for the expected summary, <c>#</c> for comments. A line ending in
+/// <c>{?}</c> (or <c>{?+}</c>, <c>~{?}</c>) announces a literal made of the <c>C| </c> / <c>S| </c> lines that follow,
+/// each with its CR LF; the loader writes in its length, so transcripts never carry hand-counted sizes.
+/// Consecutive lines of one direction are sent together.
+/// </summary>
+internal sealed class Transcript
+{
+    private Transcript(IReadOnlyList<(Direction Direction, byte[] Bytes)> turns, IReadOnlyList<string> expected)
+    {
+        Turns = turns;
+        Expected = expected;
+    }
+
+    public IReadOnlyList<(Direction Direction, byte[] Bytes)> Turns { get; }
+
+    public IReadOnlyList<string> Expected { get; }
+
+    public static Transcript Load(string name)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "Resources", "transcripts", name);
+        List<string> lines = File.ReadAllLines(path).Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        var turns = new List<(Direction, byte[])>();
+        var expected = new List<string>();
+        var current = new StringBuilder();
+        Direction? direction = null;
+        for (int i = 0; i < lines.Count; i++)
+        {
+            string line = lines[i];
+            if (line.StartsWith("= ", StringComparison.Ordinal))
+            {
+                expected.Add(line[2..]);
+                continue;
+            }
+            Direction lineDirection = line[0] switch
+            {
+                'C' => Direction.ClientToServer,
+                'S' => Direction.ServerToClient,
+                _ => throw new FormatException($"{name}: unexpected line '{line}'"),
+            };
+            if (direction is { } previous && previous != lineDirection) Flush();
+            direction = lineDirection;
+            string text = line.Length > 3 ? line[3..] : "";
+            int marker = text.EndsWith("{?}", StringComparison.Ordinal) || text.EndsWith("{?+}", StringComparison.Ordinal)
+                ? text.LastIndexOf("{?", StringComparison.Ordinal)
+                : -1;
+            if (marker >= 0) text = text[..(marker + 1)] + LiteralLength(lines, i) + text[(marker + 2)..];
+            current.Append(text).Append("\r\n");
+        }
+        Flush();
+        return new Transcript(turns, expected);
+
+        void Flush()
+        {
+            if (direction is { } d && current.Length > 0) turns.Add((d, Encoding.ASCII.GetBytes(current.ToString())));
+            current.Clear();
+        }
+    }
+
+    /// <summary>The bytes of the literal lines of the same direction after line <paramref name="at"/>; the other side may speak in between (a "+").</summary>
+    private static int LiteralLength(List<string> lines, int at)
+    {
+        char side = lines[at][0];
+        int length = 0;
+        foreach (string line in lines.Skip(at + 1).Where(l => l[0] == side))
+        {
+            if (line.Length < 2 || line[1] != '|') break;
+            length += (line.Length > 3 ? line.Length - 3 : 0) + 2;
+        }
+        return length;
+    }
+
+    public ConversationDriver Play(int chunkSize, Sniffer.Core.Dissection.DissectorSettings? settings = null)
+    {
+        var driver = new ConversationDriver(chunkSize, settings);
+        long timeNs = 1_000_000;
+        foreach (var (direction, bytes) in Turns) driver.At(timeNs += 1_000_000).Send(direction, bytes);
+        return driver.EndBoth();
+    }
+}
