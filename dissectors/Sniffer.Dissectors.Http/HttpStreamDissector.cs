@@ -319,7 +319,10 @@ public sealed class HttpStreamDissector : IStreamDissector
 
     private void TakeBody(HalfStream half, ref SequenceReader<byte> reader, IStreamClock clock, long count)
     {
-        half.Body!.Write(reader.UnreadSequence.Slice(0, count));
+        // Usually the bytes are in one segment: hand them over without slicing the sequence.
+        ReadOnlySpan<byte> unread = reader.UnreadSpan;
+        if (unread.Length >= count) half.Body!.Write(unread[..(int)count]);
+        else half.Body!.Write(reader.UnreadSequence.Slice(0, count));
         reader.Advance(count);
         half.LastByteNs = clock.TimeAt(reader.Consumed - 1);
     }

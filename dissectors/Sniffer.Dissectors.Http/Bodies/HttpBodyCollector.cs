@@ -23,11 +23,6 @@ internal sealed class HttpBodyCollector : IDisposable
 
     private const int MaxChunkExtensionsKept = 16;
 
-    // Bytes are hashed in blocks this large rather than packet by packet: kept bytes from the kept buffer, the rest
-    // from a staging buffer. SHA-256 runs about a fifth faster over 64 KB than over a 1,448-byte segment, and the hash
-    // is most of the cost of a body (a copy is a tenth of it).
-    private const int HashBlockBytes = 64 * 1024;
-
     private readonly HttpBodyFraming _framing;
     private readonly DissectorSettings _settings;
     private readonly Action<string, string> _reportAnomaly;
@@ -39,9 +34,6 @@ internal sealed class HttpBodyCollector : IDisposable
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly KeptContent _kept;
     private readonly List<string> _chunkExtensions = [];
-    private int _hashedKeptBytes;
-    private byte[]? _hashStaging;
-    private int _hashStagingCount;
 
     private bool _decoding;
     private long _wireLength;
@@ -102,13 +94,16 @@ internal sealed class HttpBodyCollector : IDisposable
     /// <summary>Body bytes after transfer decoding, in order.</summary>
     public void Write(in ReadOnlySequence<byte> payload)
     {
+        foreach (ReadOnlyMemory<byte> segment in payload) Write(segment.Span);
+    }
+
+    /// <summary>Body bytes after transfer decoding, in order.</summary>
+    public void Write(ReadOnlySpan<byte> payload)
+    {
         _wireLength += payload.Length;
-        foreach (ReadOnlyMemory<byte> segment in payload)
-        {
-            _encodedLength += segment.Length;
-            if (_decoding) Decode(0, segment.Span);
-            else if (_decoders.Count == 0) Accept(segment.Span);
-        }
+        _encodedLength += payload.Length;
+        if (_decoding) Decode(0, payload);
+        else if (_decoders.Count == 0) Accept(payload);
     }
 
     /// <summary>Bytes of the body that will never arrive. A coded body cannot be decoded past a hole.</summary>
@@ -124,8 +119,6 @@ internal sealed class HttpBodyCollector : IDisposable
     public HttpBody Complete(bool incomplete)
     {
         bool truncated = _kept.Count < _decodedLength;
-        HashKept();
-        HashStaged();
         string sha256 = Convert.ToHexStringLower(_sha256.GetHashAndReset());
         byte[] content = _kept.Detach();
         bool listParts = _boundary is not null && _mediaType?.StartsWith("multipart/", StringComparison.Ordinal) == true && !truncated;
@@ -154,8 +147,6 @@ internal sealed class HttpBodyCollector : IDisposable
     public void Dispose()
     {
         _kept.Release();
-        if (_hashStaging is not null) ArrayPool<byte>.Shared.Return(_hashStaging);
-        _hashStaging = null;
         DisposeDecoders();
         _sha256.Dispose();
     }
@@ -196,9 +187,10 @@ internal sealed class HttpBodyCollector : IDisposable
     private void Accept(ReadOnlySpan<byte> decoded)
     {
         _decodedLength += decoded.Length;
-        int kept = _kept.Append(decoded);
-        if (kept < decoded.Length) HashUnkept(decoded[kept..]);
-        else if (_kept.Count - _hashedKeptBytes >= HashBlockBytes) HashKept();
+        // SHA-256 is most of the cost of a body (about 1.4 GB/s with SHA-NI); hashing 64 KB blocks instead of
+        // segments measured only 5% faster, less than the copy it would take, so each span is hashed as it comes.
+        _sha256.AppendData(decoded);
+        _kept.Append(decoded);
 
         if (!_decoding) return;
         // The ratio is against coded bytes the first decoder has actually taken, not all that were pushed,
@@ -215,37 +207,6 @@ internal sealed class HttpBodyCollector : IDisposable
             _reportAnomaly(HttpAnomalyKinds.DecompressionBomb, reason);
             StopDecoding("decompression bomb guard: " + reason);
         }
-    }
-
-    private void HashKept()
-    {
-        _sha256.AppendData(_kept.Written[_hashedKeptBytes..]);
-        _hashedKeptBytes = _kept.Count;
-    }
-
-    /// <summary>Bytes past the cap. Once one is refused nothing more is kept, so hashing the kept ones first keeps the order.</summary>
-    private void HashUnkept(ReadOnlySpan<byte> bytes)
-    {
-        HashKept();
-        _hashStaging ??= ArrayPool<byte>.Shared.Rent(HashBlockBytes);
-        if (bytes.Length > _hashStaging.Length - _hashStagingCount)
-        {
-            HashStaged();
-            if (bytes.Length >= _hashStaging.Length)
-            {
-                _sha256.AppendData(bytes);
-                return;
-            }
-        }
-        bytes.CopyTo(_hashStaging.AsSpan(_hashStagingCount));
-        _hashStagingCount += bytes.Length;
-    }
-
-    private void HashStaged()
-    {
-        if (_hashStagingCount == 0) return;
-        _sha256.AppendData(_hashStaging.AsSpan(0, _hashStagingCount));
-        _hashStagingCount = 0;
     }
 
     private void StopDecoding(string reason)

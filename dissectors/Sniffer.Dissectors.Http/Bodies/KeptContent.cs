@@ -4,8 +4,8 @@ namespace Sniffer.Dissectors.Http.Bodies;
 
 /// <summary>
 /// The first <c>cap</c> decoded bytes of one body. A body of announced length goes straight into an array of its
-/// final size, which <see cref="Detach"/> hands over without copying; any other body grows in pooled arrays and is
-/// copied once, into an exact-size array, at the end. Either way no array is resized per packet.
+/// final size, which <see cref="Detach"/> hands over without copying; any other body grows by doubling in pooled
+/// arrays and is copied once, into an exact-size array, at the end. Either way no array is resized per packet.
 /// </summary>
 internal sealed class KeptContent
 {
@@ -33,15 +33,14 @@ internal sealed class KeptContent
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _count);
 
-    /// <summary>Keeps what fits under the cap and returns how many of <paramref name="bytes"/> that was.</summary>
-    public int Append(ReadOnlySpan<byte> bytes)
+    /// <summary>Keeps what fits under the cap.</summary>
+    public void Append(ReadOnlySpan<byte> bytes)
     {
         int take = Math.Min(bytes.Length, _cap - _count);
-        if (take <= 0) return 0;
+        if (take <= 0) return;
         if (_buffer is null || _buffer.Length - _count < take) Grow(take);
         bytes[..take].CopyTo(_buffer.AsSpan(_count));
         _count += take;
-        return take;
     }
 
     /// <summary>The kept bytes, exactly; the pooled buffer goes back to the pool and this instance is empty again.</summary>
