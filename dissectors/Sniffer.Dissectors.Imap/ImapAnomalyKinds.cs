@@ -30,8 +30,8 @@ public static class ImapAnomalyKinds
     /// <summary>Two pending commands share a tag, so their completions cannot be told apart (RFC 9051 §2.2.1).</summary>
     public const string DuplicateTag = "imap_duplicate_tag";
 
-    /// <summary>COMPRESS=DEFLATE succeeded (RFC 4978): what follows is deflate data the dissector does not inflate.</summary>
-    public const string CompressedStream = "imap_compressed_stream";
+    /// <summary>After COMPRESS=DEFLATE (RFC 4978) a gap or bad deflate data: the rest of the connection cannot be inflated.</summary>
+    public const string CompressedStreamLost = "imap_compressed_stream_lost";
 
     /// <summary>A direction ended inside a line or a literal.</summary>
     public const string Truncated = "imap_truncated";

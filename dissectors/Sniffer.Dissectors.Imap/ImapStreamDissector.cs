@@ -29,6 +29,7 @@ public sealed class ImapStreamDissector : IStreamDissector
     private readonly Dictionary<string, ImapFolder> _folders = new(StringComparer.Ordinal);
     private readonly bool[] _resyncing = new bool[2];
     private readonly bool[] _ended = new bool[2];
+    private readonly InflatedDirection?[] _inflated = new InflatedDirection?[2];
     private ImapState _state;
     private ImapFolder? _selected;
     private string? _greeting;
@@ -57,18 +58,44 @@ public sealed class ImapStreamDissector : IStreamDissector
         }
     }
 
-    public ImapState State => _state;
-
     public DissectStatus OnData(Direction direction, ref SequenceReader<byte> reader, IStreamClock clock)
     {
         if (_handedOff) return DissectStatus.HandOff;
-        ImapTokenizer tokenizer = TokenizerOf(direction);
         long start = reader.Consumed;
         if (!reader.End) _nowNs = clock.TimeAt(reader.Consumed);
+        if (_inflated[(int)direction] is null)
+        {
+            ReadLines(direction, ref reader, clock);
+            if (_handedOff) return DissectStatus.HandOff;
+            if (_inflated[(int)direction] is null || reader.End) return reader.Consumed > start ? DissectStatus.Progress : DissectStatus.NeedMoreData;
+        }
+
+        // RFC 4978 §3: after COMPRESS's OK every byte is deflate, the rest of this very buffer included.
+        InflatedDirection inflated = _inflated[(int)direction]!;
+        try
+        {
+            inflated.Add(reader.UnreadSequence, clock.TimeAt(reader.Consumed));
+        }
+        catch (InvalidDataException error)
+        {
+            return LoseCompressedStream(direction, error.Message);
+        }
+        reader.AdvanceToEnd();
+        var inner = new SequenceReader<byte>(inflated.Pending);
+        ReadLines(direction, ref inner, inflated);
+        inflated.Consume(inner.Consumed);
+        return _handedOff ? DissectStatus.HandOff : DissectStatus.Progress;
+    }
+
+    /// <summary>Reads and handles lines until the bytes run out, the connection is handed off, or COMPRESS switched this direction to deflate.</summary>
+    private void ReadLines(Direction direction, ref SequenceReader<byte> reader, IStreamClock clock)
+    {
+        ImapTokenizer tokenizer = TokenizerOf(direction);
+        bool compressed = _inflated[(int)direction] is not null;
         while (true)
         {
             ImapReadStatus status = tokenizer.TryRead(ref reader, clock, out ImapLine? line);
-            if (status == ImapReadStatus.NeedMoreData) break;
+            if (status == ImapReadStatus.NeedMoreData) return;
             if (status == ImapReadStatus.LineTooLong)
             {
                 Report(ImapAnomalyKinds.LineTooLong, $"{direction.Label()} line longer than {_settings.MaxLineBytes} bytes");
@@ -82,15 +109,23 @@ public sealed class ImapStreamDissector : IStreamDissector
             }
             _nowNs = line!.StartNs;
             Handle(direction, line);
-            if (_handedOff) return DissectStatus.HandOff;
+            if (_handedOff || (!compressed && _inflated[(int)direction] is not null)) return;
         }
-        return reader.Consumed > start ? DissectStatus.Progress : DissectStatus.NeedMoreData;
+    }
+
+    private DissectStatus LoseCompressedStream(Direction direction, string why)
+    {
+        Report(ImapAnomalyKinds.CompressedStreamLost, $"{direction.Label()} {why}");
+        _handedOff = true;
+        return DissectStatus.HandOff;
     }
 
     public DissectStatus OnGap(Direction direction, long streamOffset, long length, long timeNs)
     {
         if (_handedOff) return DissectStatus.HandOff;
         _nowNs = timeNs;
+        // Deflate carries its window across the whole stream (RFC 1951 §2): nothing after a hole can be inflated.
+        if (_inflated[(int)direction] is not null) return LoseCompressedStream(direction, $"{length} compressed bytes missing at stream offset {streamOffset}");
         ImapTokenizer tokenizer = TokenizerOf(direction);
         bool inLiteral = tokenizer.Mode == ImapTokenizerMode.Literal;
         tokenizer.OnGap(length, out ImapLine? cut);
@@ -114,6 +149,7 @@ public sealed class ImapStreamDissector : IStreamDissector
             Handle(direction, unfinished);
         }
         _ended[(int)direction] = true;
+        _inflated[(int)direction]?.Dispose();
         if (!_ended[0] || !_ended[1]) return;
         foreach (PendingCommand command in _pending) Emit(command, completion: null);
         _pending.Clear();
@@ -574,8 +610,8 @@ public sealed class ImapStreamDissector : IStreamDissector
             case "COMPRESS" when ok:
                 // RFC 4978 §3: both directions are deflate streams from the byte after this CRLF on.
                 _compressed = true;
-                _handedOff = true;
-                Report(ImapAnomalyKinds.CompressedStream, "COMPRESS=DEFLATE: the rest of the connection is not dissected");
+                _inflated[0] = new InflatedDirection();
+                _inflated[1] = new InflatedDirection();
                 break;
         }
     }

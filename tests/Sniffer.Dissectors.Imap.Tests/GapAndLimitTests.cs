@@ -85,4 +85,44 @@ public class GapAndLimitTests
             .At(2_000_750_000).Server("n1 OK done\r\n").EndBoth();
         Assert.Equal(750_000, Assert.Single(driver.Records<ImapCommandRecord>()).LatencyNs);
     }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)]
+    public void AfterCompressTheInflatedStreamsAreDissected(int chunkSize)
+    {
+        using var clientDeflate = new Deflater();
+        using var serverDeflate = new Deflater();
+        var driver = new ConversationDriver(chunkSize)
+            .Server(Opening).Client("z1 COMPRESS DEFLATE\r\n")
+            // The OK and the first deflate bytes in one segment: the switch happens inside the buffer.
+            .Send(Direction.ServerToClient, [.. "z1 OK DEFLATE active\r\n"u8, .. serverDeflate.Next("* OK still here\r\n")]);
+        driver.Send(Direction.ClientToServer, clientDeflate.Next("z2 SELECT INBOX\r\n"))
+            .Send(Direction.ServerToClient, serverDeflate.Next("* 3 EXISTS\r\nz2 OK [READ-WRITE] done\r\n"))
+            .EndBoth();
+
+        Assert.Equal(["z1 COMPRESS OK", "z2 SELECT OK"], driver.Records<ImapCommandRecord>().Select(c => $"{c.Tag} {c.Command} {c.Status}"));
+        ImapSession session = Assert.Single(driver.Records<ImapSession>());
+        Assert.True(session.Compressed);
+        Assert.Equal((ImapState.Selected, 3L), (session.FinalState, session.Folders.Single().Exists!.Value));
+    }
+
+    /// <summary>One direction's deflate stream, sync-flushed after every write as RFC 4978 §4 asks.</summary>
+    private sealed class Deflater : IDisposable
+    {
+        private readonly MemoryStream _output = new();
+        private readonly System.IO.Compression.DeflateStream _deflate;
+
+        public Deflater() => _deflate = new System.IO.Compression.DeflateStream(_output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true);
+
+        public byte[] Next(string text)
+        {
+            long before = _output.Length;
+            _deflate.Write(System.Text.Encoding.ASCII.GetBytes(text));
+            _deflate.Flush();
+            return _output.ToArray()[(int)before..];
+        }
+
+        public void Dispose() => _deflate.Dispose();
+    }
 }

@@ -24,7 +24,7 @@ public sealed class ImapSession : SnifferRecord
     /// <summary>STARTTLS succeeded (RFC 9051 §6.2.1): the rest was TLS, not dissected.</summary>
     public bool Encrypted { get; init; }
 
-    /// <summary>COMPRESS=DEFLATE succeeded (RFC 4978): the rest was deflate data, not dissected.</summary>
+    /// <summary>COMPRESS=DEFLATE succeeded (RFC 4978): the rest was inflated and dissected.</summary>
     public bool Compressed { get; init; }
 
     public int Commands { get; init; }
