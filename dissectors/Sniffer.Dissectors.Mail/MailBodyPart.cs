@@ -25,6 +25,9 @@ public sealed class MailBodyPart
     /// <summary>Lower-case hex SHA-256 of the decoded content of a leaf.</summary>
     public string? Sha256 { get; init; }
 
+    /// <summary>Lower-case hex MD5 of the decoded content of a leaf (what Zeek's mime_content_hash and Suricata's filemd5 compare).</summary>
+    public string? Md5 { get; init; }
+
     /// <summary>True for parts a mail client would list as attachments (disposition attachment, or a file name).</summary>
     public bool IsAttachment { get; init; }
 

@@ -123,7 +123,7 @@ public sealed class MessageSummary
                     Children = embedded.Body is null ? [] : [Describe(embedded.Body, problems, depth + 1)],
                 };
             case MimePart part:
-                (long size, string sha256) = DecodeAndHash(part, problems);
+                (long size, string md5, string sha256) = DecodeAndHash(part, problems);
                 return new MailBodyPart
                 {
                     ContentType = contentType,
@@ -132,6 +132,7 @@ public sealed class MessageSummary
                     FileName = fileName,
                     TransferEncoding = part.Headers[HeaderId.ContentTransferEncoding]?.Trim().ToLowerInvariant() is { Length: > 0 } cte ? cte : null,
                     DecodedSize = size,
+                    Md5 = md5,
                     Sha256 = sha256,
                     IsAttachment = disposition == "attachment" || fileName is not null,
                 };
@@ -140,7 +141,7 @@ public sealed class MessageSummary
         }
     }
 
-    private static (long Size, string Sha256) DecodeAndHash(MimePart part, List<string> problems)
+    private static (long Size, string Md5, string Sha256) DecodeAndHash(MimePart part, List<string> problems)
     {
         using var sink = new HashingStream();
         try
@@ -151,7 +152,7 @@ public sealed class MessageSummary
         {
             problems.Add($"{part.ContentType.MimeType}: {Sniffer.Core.Text.SafeText.Escape(e.Message)}");
         }
-        return (sink.Length, sink.HexDigest());
+        return (sink.Length, sink.Md5(), sink.Sha256());
     }
 
     private static MailAddress[] Flatten(InternetAddressList list) => list.Mailboxes.Select(Mailbox).ToArray();
@@ -162,9 +163,10 @@ public sealed class MessageSummary
 
     private static string Unfold(string value) => value.ReplaceLineEndings(" ").Trim();
 
-    /// <summary>A write-only stream that counts and hashes what MimeKit decodes into it.</summary>
+    /// <summary>A write-only stream that counts and hashes (MD5 and SHA-256) what MimeKit decodes into it.</summary>
     private sealed class HashingStream : Stream
     {
+        private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private long _length;
 
@@ -174,12 +176,15 @@ public sealed class MessageSummary
         public override long Length => _length;
         public override long Position { get => _length; set => throw new NotSupportedException(); }
 
-        public string HexDigest() => Convert.ToHexStringLower(_sha256.GetHashAndReset());
+        public string Md5() => Convert.ToHexStringLower(_md5.GetHashAndReset());
+
+        public string Sha256() => Convert.ToHexStringLower(_sha256.GetHashAndReset());
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
+            _md5.AppendData(buffer);
             _sha256.AppendData(buffer);
             _length += buffer.Length;
         }
@@ -191,7 +196,11 @@ public sealed class MessageSummary
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing) _sha256.Dispose();
+            if (disposing)
+            {
+                _md5.Dispose();
+                _sha256.Dispose();
+            }
             base.Dispose(disposing);
         }
     }
