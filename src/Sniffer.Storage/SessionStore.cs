@@ -25,7 +25,7 @@ public static class SessionStore
     internal static LiteDatabase Open(string path, bool readOnly)
     {
         if (readOnly && !File.Exists(path)) throw new SessionStoreException($"{path} does not exist");
-        if (!HasLiteDbHeader(path)) throw new SessionStoreException($"{path} is not a Sniffer database (it is not a LiteDB 5 file)");
+        if (File.Exists(path) && new FileInfo(path).Length > 0 && !IsLiteDbFile(path)) throw new SessionStoreException($"{path} is not a Sniffer database (it is not a LiteDB 5 file)");
         LiteDatabase database;
         try
         {
@@ -50,13 +50,12 @@ public static class SessionStore
     }
 
     /// <summary>
-    /// LiteDB reads a foreign file's header as its own and fails anywhere (a DateTime out of range, say), or
-    /// worse, writes to it; so the header's magic text and format version are checked first. An empty or
-    /// missing file is a new database.
+    /// True when the file starts with LiteDB 5's header: how <c>sniffer report</c> tells a database from a capture.
+    /// Checked before LiteDB opens a file too, because LiteDB reads a foreign header as its own and fails
+    /// anywhere (a DateTime out of range, say), or worse, writes to it.
     /// </summary>
-    private static bool HasLiteDbHeader(string path)
+    public static bool IsLiteDbFile(string path)
     {
-        if (!File.Exists(path) || new FileInfo(path).Length == 0) return true;
         Span<byte> header = stackalloc byte[HeaderInfoOffset + HeaderInfo.Length + 1];
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
         {

@@ -48,6 +48,13 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
     private long _recordsCommitted;
     private long _batchesCommitted;
     private volatile Exception? _failure;
+
+    /// <summary>
+    /// Databases whose writer failed. LiteDB 5.0.21 leaves the transaction of a commit that failed mid-write (a full
+    /// disk) undisposed, and its finalizer throws ("discarded page must be writable"), killing the process at a
+    /// later GC. Keeping the broken instance reachable means that finalizer never runs; one per failure is the cost.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<LiteDatabase> KeepReachable = [];
     private bool _completed;
 
     private SessionStoreWriter(string path, StoreLock storeLock, LiteDatabase database, SessionStoreWriterOptions options)
@@ -124,11 +131,14 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
         {
             _database.Dispose();
         }
-        catch (IOException) when (_failure is not null)
+        catch (Exception) when (_failure is not null)
         {
             // The checkpoint failed like the write before it; the log file keeps the committed batches for the next open.
         }
-        _lock.Dispose();
+        finally
+        {
+            _lock.Dispose();
+        }
         ThrowIfFailed();
     }
 
@@ -200,6 +210,7 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
         catch (Exception error)
         {
             _failure = Describe(error);
+            KeepReachable.Add(_database);
             _queue.Writer.TryComplete();
         }
         finally
@@ -225,6 +236,7 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
                     [StoredFields.Time] = record.TimeNs,
                 };
                 mapping.Write(record, document, batch);
+                batch.Records++;
                 break;
             case CaptureStart start:
                 _currentCapture = start.Id;
@@ -275,7 +287,7 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
             }
             throw;
         }
-        Interlocked.Add(ref _recordsCommitted, batch.Count);
+        Interlocked.Add(ref _recordsCommitted, batch.Records);
         Interlocked.Increment(ref _batchesCommitted);
         batch.Clear();
         dirtyCaptures.Clear();

@@ -19,7 +19,11 @@ public sealed class StoreBatch
     /// <summary>Body content by SHA-256, kept once per batch.</summary>
     internal Dictionary<string, byte[]> Bodies { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Documents in the batch, all collections together: what <see cref="SessionStoreWriterOptions.BatchSize"/> bounds.</summary>
     internal int Count { get; private set; }
+
+    /// <summary>Records the batch holds; one record may be several documents (an exchange and its cookies).</summary>
+    internal int Records { get; set; }
 
     public long NextId(string collection)
     {
@@ -46,5 +50,6 @@ public sealed class StoreBatch
         foreach (List<BsonDocument> list in Documents.Values) list.Clear();
         Bodies.Clear();
         Count = 0;
+        Records = 0;
     }
 }
