@@ -542,9 +542,6 @@ public sealed class ImapStreamDissector : IStreamDissector
             case "UIDNEXT" when _selected is not null:
                 _selected.UidNext = number;
                 break;
-            case "UNSEEN" when _selected is not null:
-                // In SELECT this is the first unseen message's number (RFC 3501 §7.1), not a count; STATUS gives counts.
-                break;
         }
     }
 

@@ -8,7 +8,8 @@ namespace Sniffer.Dissectors.Imap.Tests;
 public class TranscriptTests
 {
     public static TheoryData<string> Names() => new(
-        "dovecot-login-select-fetch.txt", "literal-plus-append.txt", "pipelined.txt", "idle.txt", "failed-login.txt", "starttls.txt");
+        "dovecot-login-select-fetch.txt", "literal-plus-append.txt", "pipelined.txt", "idle.txt", "failed-login.txt", "starttls.txt",
+        "gmail-store-move-expunge.txt", "exchange-header-listing.txt");
 
     [Theory]
     [MemberData(nameof(Names))]

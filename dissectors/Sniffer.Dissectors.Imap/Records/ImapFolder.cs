@@ -14,6 +14,7 @@ public sealed class ImapFolder
 
     public long? Recent { get; set; }
 
+    /// <summary>From STATUS (RFC 9051 §6.3.11); SELECT's [UNSEEN n] is a message number, not a count (RFC 3501 §7.1).</summary>
     public long? Unseen { get; set; }
 
     public long? UidValidity { get; set; }
