@@ -173,7 +173,7 @@ internal sealed class FlowDissection
             }
             // A port binding needs only one direction to confirm it, and once no more bytes will come,
             // bytes that do not contradict it are enough.
-            switch (Judge(portCandidate, force))
+            switch (Judge(portCandidate, force, boundToPort: true))
             {
                 case Verdict.MatchedBothWays or Verdict.MatchedOneWay or Verdict.MatchedOneWayAwaitingOther or Verdict.Inconclusive:
                     Bind(portCandidate, timestampNs);
@@ -188,7 +188,7 @@ internal sealed class FlowDissection
         foreach (IDissectorFactory factory in _registry.Factories)
         {
             if (ReferenceEquals(factory, portCandidate)) continue;
-            switch (Judge(factory, force))
+            switch (Judge(factory, force, boundToPort: false))
             {
                 case Verdict.MatchedBothWays:
                     Bind(factory, timestampNs);
@@ -210,10 +210,15 @@ internal sealed class FlowDissection
         else GoOpaque();
     }
 
-    private Verdict Judge(IDissectorFactory factory, bool force)
+    /// <remarks>
+    /// On its own port a protocol may answer in a form its probe cannot recognise — an HTTP/0.9 response is bare
+    /// content with no status line (RFC 1945 §6) — so there one direction's match outweighs the other's contradiction.
+    /// Found by content alone, a contradiction in either direction rejects the factory.
+    /// </remarks>
+    private Verdict Judge(IDissectorFactory factory, bool force, bool boundToPort)
     {
         int matches = 0;
-        bool awaiting = false, judged = false;
+        bool awaiting = false, judged = false, contradicted = false;
         for (int direction = 0; direction < 2; direction++)
         {
             StreamBuffer buffer = _buffers[direction];
@@ -241,12 +246,15 @@ internal sealed class FlowDissection
                     matches++;
                     break;
                 case ProbeResult.NoMatch:
-                    return Verdict.Rejected;
+                    if (!boundToPort) return Verdict.Rejected;
+                    contradicted = true;
+                    break;
                 case ProbeResult.NeedMoreData:
                     awaiting |= !exhausted;
                     break;
             }
         }
+        if (contradicted && matches == 0) return awaiting ? Verdict.Undecided : Verdict.Rejected;
         return (matches, awaiting) switch
         {
             (2, _) => Verdict.MatchedBothWays,

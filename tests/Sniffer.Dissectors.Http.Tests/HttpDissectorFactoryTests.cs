@@ -20,6 +20,10 @@ public class HttpDissectorFactoryTests
     [InlineData("\u0016\u0003\u0001\u0002\u0000", ProbeResult.NoMatch)]
     [InlineData("EHLO mail.example\r\n", ProbeResult.NoMatch)]
     [InlineData("GET / FTP/1.1\r\n", ProbeResult.NoMatch)]
+    [InlineData("GET /zeek.html\r\n", ProbeResult.Match)] // HTTP/0.9 simple request (RFC 1945 §4.1)
+    [InlineData("GET /zeek.html", ProbeResult.NeedMoreData)]
+    [InlineData("POST /form\r\n", ProbeResult.NoMatch)] // 0.9 had only GET
+    [InlineData("GET zeek.html\r\n", ProbeResult.NoMatch)]
     public void ProbesTheClientSide(string firstBytes, ProbeResult expected) =>
         Assert.Equal(expected, _factory.Probe(Direction.ClientToServer, Encoding.Latin1.GetBytes(firstBytes)));
 

@@ -58,6 +58,17 @@ public sealed class DissectorRegistryTests
     }
 
     [Fact]
+    public void On_its_port_one_confirming_direction_outweighs_an_answer_the_probe_cannot_read()
+    {
+        // An HTTP/0.9 exchange: a request line, and a response that is bare content.
+        Run(port: 80, ("c", "GET /\n"), ("s", "<html>hello</html>\n"));
+        Run(port: 18080, ("c", "GET /\n"), ("s", "<html>hello</html>\n"));
+
+        Assert.Equal(["web", null], _sink.Flows.Select(f => f.Protocol));
+        Assert.Equal(["<html>hello</html>"], _web.Single.TextOf(S2C));
+    }
+
+    [Fact]
     public void Too_few_bytes_to_probe_keep_the_port_binding_but_give_no_content_match_elsewhere()
     {
         Run(port: 80, ("c", "GE"));

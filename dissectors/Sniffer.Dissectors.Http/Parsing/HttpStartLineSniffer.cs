@@ -14,7 +14,7 @@ internal static class HttpStartLineSniffer
     private const byte SP = (byte)' ';
 
     /// <summary>
-    /// Matches <c>^[A-Za-z]+ target HTTP/\d\.\d\r?\n</c> or a prefix of it. The version is the last word of the line,
+    /// Matches <c>^[A-Za-z]+ target HTTP/\d\.\d\r?\n</c> or a prefix of it, or an HTTP/0.9 simple request. The version is the last word of the line,
     /// as the request-line parser reads it, so a target with raw spaces ("CONNECT host:25 / HTTP/1.0", seen from
     /// broken clients) is still recognised; the target is visible characters and spaces otherwise.
     /// </summary>
@@ -31,12 +31,20 @@ internal static class HttpStartLineSniffer
         if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
         if (line.IndexOfAnyExceptInRange(SP, (byte)'~') >= 0) return ProbeResult.NoMatch;
         if (lineFeed < 0) return ProbeResult.NeedMoreData;
+        if (IsSimpleRequest(bytes[..i], line)) return ProbeResult.Match;
 
         int versionStart = line.LastIndexOf(SP) + 1;
         if (versionStart <= 1 || line[..(versionStart - 1)].Trim(SP).IsEmpty) return ProbeResult.NoMatch;
         ReadOnlySpan<byte> version = line[versionStart..];
         return version.Length == 8 && MatchTemplate(version, "HTTP/#.#"u8) == ProbeResult.Match ? ProbeResult.Match : ProbeResult.NoMatch;
     }
+
+    /// <summary>
+    /// An HTTP/0.9 Simple-Request, <c>GET /path CRLF</c> with no version (RFC 1945 §4.1): only GET existed, and the
+    /// origin-form target keeps the match from firing on other line protocols that happen to start with a word.
+    /// </summary>
+    private static bool IsSimpleRequest(ReadOnlySpan<byte> method, ReadOnlySpan<byte> target) =>
+        method.SequenceEqual("GET"u8) && target.Length > 0 && target[0] == (byte)'/' && target.IndexOf(SP) < 0;
 
     /// <summary>Matches <c>^HTTP/1\.[01] \d\d\d</c> or a prefix of it.</summary>
     public static ProbeResult StatusLine(ReadOnlySpan<byte> bytes)
