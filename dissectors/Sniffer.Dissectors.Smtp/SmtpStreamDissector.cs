@@ -322,6 +322,8 @@ public sealed class SmtpStreamDissector : IStreamDissector
                 break;
         }
 
+        // Commands without a part in the transaction (NOOP, VRFY, a malformed BDAT) still happen during it.
+        transaction ??= _current;
         var command = new SmtpCommand { Verb = line.Verb, Argument = argument, TimeNs = timeNs, Pipelined = _pending.Count > 0 };
         _session.CommandList.Add(command);
         Enqueue(new Pending
@@ -552,6 +554,7 @@ public sealed class SmtpStreamDissector : IStreamDissector
             // A reply while content after a gap is still being read: the CRLF.CRLF was in the hole and this answers it.
             Transaction interrupted = _current!;
             FinishMessage(interrupted, timeNs, complete: false);
+            interrupted.Record.LastReply = reply;
             SettleContent(interrupted, reply);
             EmitIfSettled(interrupted);
             _client = ClientState.Resync;
@@ -576,7 +579,11 @@ public sealed class SmtpStreamDissector : IStreamDissector
         }
         _pending.Dequeue();
         command.Reply = reply;
-        if (pending.Transaction is { } owner) owner.Awaiting--;
+        if (pending.Transaction is { } owner)
+        {
+            owner.Awaiting--;
+            owner.Record.LastReply = reply;
+        }
 
         bool startTls = false;
         switch (pending.Kind)

@@ -13,6 +13,6 @@ public sealed record SmtpReply(int Code, string? EnhancedStatus, IReadOnlyList<s
     /// <summary>3yz: more is expected from the client (354 for DATA, 334 for AUTH).</summary>
     public bool IsIntermediate => Code is >= 300 and < 400;
 
-    /// <summary>The code and first line, as Zeek's smtp.log last_reply shows it.</summary>
-    public override string ToString() => Lines.Count == 0 ? Code.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Code} {Lines[0]}";
+    /// <summary>The code and the final line (which concludes a multi-line reply), as Zeek's smtp.log last_reply shows it.</summary>
+    public override string ToString() => Lines.Count == 0 ? Code.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Code} {Lines[^1]}";
 }

@@ -56,6 +56,9 @@ public sealed class SmtpTransaction : SnifferRecord
     /// <summary>The final reply to the content: after CRLF.CRLF, or to BDAT LAST.</summary>
     public SmtpReply? DataReply { get; internal set; }
 
+    /// <summary>The last reply to any command sent while this transaction was open (Zeek's last_reply).</summary>
+    public SmtpReply? LastReply { get; internal set; }
+
     /// <summary>The message as sent (dot-unstuffed for DATA); also emitted on its own.</summary>
     public MailMessage? Message { get; internal set; }
 
