@@ -125,4 +125,16 @@ public class GapAndLimitTests
 
         public void Dispose() => _deflate.Dispose();
     }
+
+    [Fact]
+    public void AClientGapResynchronisesAtTheNextCommand()
+    {
+        var driver = new ConversationDriver().Server(Opening).Client("a1 APPEND Box {50}\r\nSubject: lost\r\n");
+        driver.Gap(Direction.ClientToServer, 500);
+        driver.Client("tail of something\r\na2 NOOP\r\n").Server("a1 OK appended\r\na2 OK noop\r\n").EndBoth();
+
+        Assert.Equal(["a1 APPEND Box {50} -> OK", "a2 NOOP -> OK"],
+            driver.Records<ImapCommandRecord>().Select(c => $"{c.Tag} {c.Command} {c.Arguments}".TrimEnd() + $" -> {c.Status}"));
+        Assert.False(Assert.Single(driver.Records<ImapMessageTransfer>()).Complete);
+    }
 }

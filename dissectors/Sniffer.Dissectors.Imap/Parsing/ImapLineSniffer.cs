@@ -30,6 +30,7 @@ public static class ImapLineSniffer
     /// </summary>
     public static bool StartsLine(ImapLineKind kind, ReadOnlySpan<byte> line)
     {
+        if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
         if (kind == ImapLineKind.Response)
         {
             if (line.StartsWith("* "u8)) return line.Length > 2 && (char.IsAsciiLetterUpper((char)line[2]) || char.IsAsciiDigit((char)line[2]));
