@@ -102,6 +102,11 @@ public sealed class ImapStreamDissector : IStreamDissector
                 _resyncing[(int)direction] = true;
                 continue;
             }
+            if (status == ImapReadStatus.LiteralTooLarge)
+            {
+                Report(ImapAnomalyKinds.LiteralTooLarge, $"{direction.Label()} literal over {_settings.MaxMessageBytes} bytes: the rest is counted, not kept");
+                continue;
+            }
             if (_resyncing[(int)direction])
             {
                 _resyncing[(int)direction] = false;
@@ -172,10 +177,6 @@ public sealed class ImapStreamDissector : IStreamDissector
 
     private void Handle(Direction direction, ImapLine line)
     {
-        foreach (ImapLiteral literal in line.Literals.Where(l => l.Truncated))
-        {
-            Report(ImapAnomalyKinds.LiteralTooLarge, $"{direction.Label()} literal of {literal.DeclaredLength} bytes, {_settings.MaxMessageBytes} kept");
-        }
         if (direction == Direction.ClientToServer) HandleClientLine(line);
         else HandleServerLine(line);
     }
@@ -267,7 +268,7 @@ public sealed class ImapStreamDissector : IStreamDissector
     private void HandleServerLine(ImapLine line)
     {
         ImapToken? first = line.TokenAt(0);
-        if (first is not { Kind: ImapTokenKind.Atom } || line.Tokens.Count < 2 && first.Value.Text != "+")
+        if (first is not { Kind: ImapTokenKind.Atom } || (line.Tokens.Count < 2 && first.Value.Text != "+"))
         {
             Report(ImapAnomalyKinds.MalformedResponse, $"s→c {line.Head}");
             return;
@@ -699,9 +700,14 @@ public sealed class ImapStreamDissector : IStreamDissector
         return folder;
     }
 
-    /// <summary>INBOX is case-insensitive (RFC 9051 §5.1); other names are compared as sent.</summary>
+    /// <summary>
+    /// INBOX is case-insensitive (RFC 9051 §5.1); other names are modified UTF-7 (RFC 3501 §5.1.3), decoded here, and
+    /// compared as sent. A server that enabled UTF8=ACCEPT (RFC 6855) sends UTF-8, which has no "&amp;" to decode.
+    /// </summary>
     private static string? MailboxName(string? name) =>
-        name is not null && name.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? "INBOX" : name;
+        name is null ? null
+        : name.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? "INBOX"
+        : ModifiedUtf7.Decode(name);
 
     /// <summary>The resp-text-code of a status response: its first token when bracketed (RFC 9051 §7.1).</summary>
     private static string? ResponseCode(List<ImapValue> rest) =>

@@ -30,6 +30,9 @@ public enum ImapReadStatus : byte
 
     /// <summary>A physical line exceeded DissectorSettings.MaxLineBytes; the tokenizer is resynchronising.</summary>
     LineTooLong,
+
+    /// <summary>A literal larger than DissectorSettings.MaxMessageBytes was announced: its bytes will be counted, the first ones kept.</summary>
+    LiteralTooLarge,
 }
 
 /// <summary>
@@ -120,10 +123,8 @@ public sealed class ImapTokenizer
                     {
                         _literal = new ImapLiteral(found.Length, found.Kind, _maxLiteralBytes);
                         _line.Tokens.Add(new ImapToken(ImapTokenKind.Literal, "", _literal));
-                        if (found.Length > 0)
-                        {
-                            Mode = ImapTokenizerMode.Literal;
-                        }
+                        if (found.Length > 0) Mode = ImapTokenizerMode.Literal;
+                        if (found.Length > _maxLiteralBytes) return ImapReadStatus.LiteralTooLarge;
                         continue;
                     }
                     line = _line;
