@@ -33,8 +33,6 @@ internal sealed class StreamDriver
 
     public IEnumerable<Anomaly> Anomalies => Records<Anomaly>();
 
-    public long Pending(Direction direction) => _halves[(int)direction].Length;
-
     public StreamDriver At(long timeNs)
     {
         _nowNs = timeNs;
