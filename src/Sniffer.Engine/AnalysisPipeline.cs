@@ -3,6 +3,7 @@ using Sniffer.Core.Dissection;
 using Sniffer.Core.Packets;
 using Sniffer.Decoding;
 using Sniffer.Dissectors.Http;
+using Sniffer.Dissectors.Imap;
 using Sniffer.Reassembly;
 
 namespace Sniffer.Engine;
@@ -70,6 +71,7 @@ public sealed class AnalysisPipeline : IDisposable
     {
         var registry = new DissectorRegistry();
         registry.Add(new HttpDissectorFactory());
+        registry.Add(new ImapDissectorFactory());
         // The default folder usually does not exist; a folder the user named must.
         if (options.PluginDirectory is { } folder && (Directory.Exists(folder) || !options.PluginDirectoryIsDefault))
         {
