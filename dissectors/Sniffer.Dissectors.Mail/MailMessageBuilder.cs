@@ -31,8 +31,6 @@ public sealed class MailMessageBuilder : IDisposable
 
     public bool Has8BitData { get; private set; }
 
-    public bool ExceededCap => Size > _keptLength;
-
     public void Append(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty) return;

@@ -24,9 +24,6 @@ public static class SmtpAnomalyKinds
     /// <summary>8-bit content without BODY=8BITMIME, BINARYMIME or SMTPUTF8 on MAIL FROM (RFC 6152 §3).</summary>
     public const string EightBitWithout8BitMime = "smtp_8bit_without_8bitmime";
 
-    /// <summary>The envelope and the header disagree (Bcc, forwarding, spoofed From).</summary>
-    public const string EnvelopeMismatch = "smtp_envelope_mismatch";
-
     /// <summary>The connection ended inside a message's content.</summary>
     public const string TruncatedMessage = "smtp_truncated_message";
 }

@@ -570,7 +570,7 @@ public sealed class SmtpStreamDissector : IStreamDissector
 
         SmtpCommand command = pending.Command;
         command.LatencyNs ??= timeNs - command.TimeNs;
-        if (reply.IsIntermediate && pending.Kind == Kind.Auth && reply.Code == 334)
+        if (pending.Kind == Kind.Auth && reply.Code == 334)
         {
             // RFC 4954 §4: a challenge; the client's next line is a SASL response, and the AUTH stays pending.
             command.AddIntermediate(reply);
