@@ -5,6 +5,7 @@ using Sniffer.Core.Dissection;
 using Sniffer.Core.Flows;
 using Sniffer.Dissectors.Http.Records;
 using Sniffer.Dissectors.Http.Tests.Support;
+using Sniffer.TestSupport;
 using Xunit;
 
 namespace Sniffer.Dissectors.Http.Tests;
