@@ -15,8 +15,6 @@ public sealed class MessageSummary
 
     private static readonly ParserOptions Options = CreateOptions();
 
-    public static MessageSummary Empty { get; } = new();
-
     public IReadOnlyList<MailAddress> From { get; init; } = [];
     public IReadOnlyList<MailAddress> Sender { get; init; } = [];
     public IReadOnlyList<MailAddress> ReplyTo { get; init; } = [];
