@@ -1,3 +1,4 @@
+using Sniffer.TestSupport.Dissection;
 using Sniffer.Dissectors.Http.Records;
 using Sniffer.Dissectors.Http.Tests.Support;
 using Xunit;
@@ -16,7 +17,7 @@ public class TranscriptTests
         Transcript transcript = Transcript.Load(name);
         foreach (int chunkSize in new[] { 1, int.MaxValue })
         {
-            ConversationDriver driver = transcript.Play(chunkSize);
+            ConversationDriver driver = transcript.Play(new ConversationDriver(chunkSize));
             Assert.Equal(transcript.Expected, driver.Transactions.Select(Summarise));
             // Transcripts are well-formed: any leniency would mean a miscounted length.
             Assert.DoesNotContain(driver.Anomalies, a => a.Kind == HttpAnomalyKinds.LenientSyntax);

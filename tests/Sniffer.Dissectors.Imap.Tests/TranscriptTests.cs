@@ -1,3 +1,4 @@
+using Sniffer.TestSupport.Dissection;
 using Sniffer.Core.Records;
 using Sniffer.Dissectors.Imap.Tests.Support;
 using Xunit;
@@ -18,7 +19,7 @@ public class TranscriptTests
         Transcript transcript = Transcript.Load(name);
         foreach (int chunkSize in new[] { int.MaxValue, 7, 1 })
         {
-            ConversationDriver driver = transcript.Play(chunkSize);
+            ConversationDriver driver = transcript.Play(new ConversationDriver(chunkSize));
             Assert.Equal(transcript.Expected, Summary.Of(driver.Sink.Records));
         }
     }
@@ -53,7 +54,7 @@ public class TranscriptTests
     {
         foreach (string name in Names())
         {
-            Assert.Empty(Transcript.Load(name).Play(3).Sink.Records.OfType<Anomaly>());
+            Assert.Empty(Transcript.Load(name).Play(new ConversationDriver(3)).Sink.Records.OfType<Anomaly>());
         }
     }
 }

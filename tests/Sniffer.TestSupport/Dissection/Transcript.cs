@@ -1,7 +1,7 @@
 using System.Text;
 using Sniffer.Core.Flows;
 
-namespace Sniffer.Dissectors.Imap.Tests.Support;
+namespace Sniffer.TestSupport.Dissection;
 
 /// <summary>
 /// A conversation written as text, MailKit-style: <c>C: </c> lines from the client and <c>S: </c> lines from the server
@@ -10,7 +10,7 @@ namespace Sniffer.Dissectors.Imap.Tests.Support;
 /// each with its CR LF; the loader writes in its length, so transcripts never carry hand-counted sizes.
 /// Consecutive lines of one direction are sent together.
 /// </summary>
-internal sealed class Transcript
+public sealed class Transcript
 {
     private Transcript(IReadOnlyList<(Direction Direction, byte[] Bytes)> turns, IReadOnlyList<string> expected)
     {
@@ -22,6 +22,7 @@ internal sealed class Transcript
 
     public IReadOnlyList<string> Expected { get; }
 
+    /// <summary>Reads <c>Resources/transcripts/NAME</c> copied beside the test assembly.</summary>
     public static Transcript Load(string name)
     {
         string path = Path.Combine(AppContext.BaseDirectory, "Resources", "transcripts", name);
@@ -58,7 +59,7 @@ internal sealed class Transcript
 
         void Flush()
         {
-            if (direction is { } d && current.Length > 0) turns.Add((d, Encoding.ASCII.GetBytes(current.ToString())));
+            if (direction is { } d && current.Length > 0) turns.Add((d, Encoding.UTF8.GetBytes(current.ToString())));
             current.Clear();
         }
     }
@@ -76,9 +77,9 @@ internal sealed class Transcript
         return length;
     }
 
-    public ConversationDriver Play(int chunkSize, Sniffer.Core.Dissection.DissectorSettings? settings = null)
+    /// <summary>Sends every turn, a millisecond apart, then ends both directions.</summary>
+    public TDriver Play<TDriver>(TDriver driver) where TDriver : DissectorDriver<TDriver>
     {
-        var driver = new ConversationDriver(chunkSize, settings);
         long timeNs = 1_000_000;
         foreach (var (direction, bytes) in Turns) driver.At(timeNs += 1_000_000).Send(direction, bytes);
         return driver.EndBoth();
