@@ -4,6 +4,7 @@ using Sniffer.Core.Packets;
 using Sniffer.Decoding;
 using Sniffer.Dissectors.Http;
 using Sniffer.Dissectors.Imap;
+using Sniffer.Dissectors.Smtp;
 using Sniffer.Reassembly;
 
 namespace Sniffer.Engine;
@@ -71,6 +72,7 @@ public sealed class AnalysisPipeline : IDisposable
     {
         var registry = new DissectorRegistry();
         registry.Add(new HttpDissectorFactory());
+        registry.Add(new SmtpDissectorFactory());
         registry.Add(new ImapDissectorFactory());
         // The default folder usually does not exist; a folder the user named must.
         if (options.PluginDirectory is { } folder && (Directory.Exists(folder) || !options.PluginDirectoryIsDefault))

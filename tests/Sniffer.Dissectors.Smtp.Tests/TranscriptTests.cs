@@ -1,3 +1,4 @@
+using Sniffer.TestSupport.Dissection;
 using Sniffer.Core.Dissection;
 using Sniffer.Dissectors.Smtp.Tests.Support;
 using Xunit;
@@ -21,10 +22,10 @@ public class TranscriptTests
     [MemberData(nameof(Transcripts))]
     public void TranscriptGivesItsExpectedSummaryWhateverTheChunking(string name)
     {
-        SmtpTranscript transcript = SmtpTranscript.Load(name);
+        Transcript transcript = Transcript.Load(name);
         foreach (int chunkSize in new[] { int.MaxValue, 1, 2, 3, 5, 64 })
         {
-            StreamDriver driver = transcript.Play(chunkSize);
+            StreamDriver driver = transcript.Play(new StreamDriver(new SmtpDissectorFactory(), chunkSize));
             string actual = string.Join('\n', SmtpSummary.Of(driver.Sink.Records));
             Assert.True(string.Join('\n', transcript.Expected) == actual, $"{name} in chunks of {chunkSize}:\n{actual}");
             Assert.DoesNotContain(DissectStatus.Violation, driver.Statuses);

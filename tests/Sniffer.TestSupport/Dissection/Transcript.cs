@@ -8,16 +8,22 @@ namespace Sniffer.TestSupport.Dissection;
 /// (each sent with CR LF), <c>= </c> lines for the expected summary, <c>#</c> for comments. A line ending in
 /// <c>{?}</c> (or <c>{?+}</c>, <c>~{?}</c>) announces a literal made of the <c>C| </c> / <c>S| </c> lines that follow,
 /// each with its CR LF; the loader writes in its length, so transcripts never carry hand-counted sizes.
-/// Consecutive lines of one direction are sent together.
+/// <c>C! gap N</c> / <c>S! gap N</c> stand for N bytes the capture lost. Consecutive lines of one direction are
+/// sent together.
 /// </summary>
 public sealed class Transcript
 {
-    private Transcript(IReadOnlyList<(Direction Direction, byte[] Bytes)> turns, IReadOnlyList<string> expected)
+    private Transcript(IReadOnlyList<(Direction Direction, byte[] Bytes)> turns, IReadOnlyList<long> gaps, IReadOnlyList<string> expected)
     {
         Turns = turns;
+        _gaps = gaps;
         Expected = expected;
     }
 
+    // Bytes lost before each turn's bytes: a gap line is a turn of its own with no bytes; others have 0.
+    private readonly IReadOnlyList<long> _gaps;
+
+    /// <summary>Each turn's direction and bytes, in capture order.</summary>
     public IReadOnlyList<(Direction Direction, byte[] Bytes)> Turns { get; }
 
     public IReadOnlyList<string> Expected { get; }
@@ -28,6 +34,7 @@ public sealed class Transcript
         string path = Path.Combine(AppContext.BaseDirectory, "Resources", "transcripts", name);
         List<string> lines = File.ReadAllLines(path).Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
         var turns = new List<(Direction, byte[])>();
+        var gaps = new List<long>();
         var expected = new List<string>();
         var current = new StringBuilder();
         Direction? direction = null;
@@ -47,6 +54,13 @@ public sealed class Transcript
             };
             if (direction is { } previous && previous != lineDirection) Flush();
             direction = lineDirection;
+            if (line[1] == '!')
+            {
+                Flush();
+                turns.Add((lineDirection, []));
+                gaps.Add(long.Parse(line["C! gap ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+                continue;
+            }
             string text = line.Length > 3 ? line[3..] : "";
             int marker = text.EndsWith("{?}", StringComparison.Ordinal) || text.EndsWith("{?+}", StringComparison.Ordinal)
                 ? text.LastIndexOf("{?", StringComparison.Ordinal)
@@ -55,11 +69,15 @@ public sealed class Transcript
             current.Append(text).Append("\r\n");
         }
         Flush();
-        return new Transcript(turns, expected);
+        return new Transcript(turns, gaps, expected);
 
         void Flush()
         {
-            if (direction is { } d && current.Length > 0) turns.Add((d, Encoding.UTF8.GetBytes(current.ToString())));
+            if (direction is { } d && current.Length > 0)
+            {
+                turns.Add((d, Encoding.UTF8.GetBytes(current.ToString())));
+                gaps.Add(0);
+            }
             current.Clear();
         }
     }
@@ -81,7 +99,13 @@ public sealed class Transcript
     public TDriver Play<TDriver>(TDriver driver) where TDriver : DissectorDriver<TDriver>
     {
         long timeNs = 1_000_000;
-        foreach (var (direction, bytes) in Turns) driver.At(timeNs += 1_000_000).Send(direction, bytes);
+        for (int i = 0; i < Turns.Count; i++)
+        {
+            var (direction, bytes) = Turns[i];
+            driver.At(timeNs += 1_000_000);
+            if (_gaps[i] > 0) driver.Gap(direction, _gaps[i]);
+            driver.Send(direction, bytes);
+        }
         return driver.EndBoth();
     }
 }
