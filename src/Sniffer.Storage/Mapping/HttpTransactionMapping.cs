@@ -21,7 +21,6 @@ internal sealed class HttpTransactionMapping : RecordMapping<HttpTransaction>
         http.EnsureIndex("host", "$.host");
         http.EnsureIndex("status", "$.status");
         http.EnsureIndex("uri", "$.uri");
-        http.EnsureIndex("method", "$.method");
         var cookies = database.GetCollection(StoreCollections.Cookies);
         cookies.EnsureIndex("http", "$.http");
         cookies.EnsureIndex("name", "$.name");

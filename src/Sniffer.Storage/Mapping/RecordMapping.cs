@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using LiteDB;
 using Sniffer.Core.Records;
 
@@ -63,11 +65,15 @@ public abstract class RecordMapping<TRecord> : IRecordMapping where TRecord : Sn
 }
 
 /// <summary>
-/// Records of a type nobody mapped (a plug-in's) go whole through LiteDB's own mapper into a collection
-/// named after the type, so nothing a dissector emits is lost; they read back as documents.
+/// Records of a type nobody mapped (a plug-in's, an analysis summary) go whole into a collection named after
+/// the type, so nothing a dissector emits is lost; they read back as documents. They pass through
+/// System.Text.Json rather than LiteDB's mapper, whose generated accessors fail on some record shapes with an
+/// InvalidProgramException — which, thrown on the writer thread, would have stopped the whole store.
 /// </summary>
-internal sealed class GenericRecordMapping(Type type, BsonMapper mapper) : IRecordMapping
+internal sealed class GenericRecordMapping(Type type) : IRecordMapping
 {
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+
     public Type RecordType => type;
 
     public string Collection { get; } = CollectionNameFor(type);
@@ -81,10 +87,19 @@ internal sealed class GenericRecordMapping(Type type, BsonMapper mapper) : IReco
 
     public void Write(SnifferRecord record, BsonDocument document, StoreBatch batch)
     {
-        foreach (var (name, value) in mapper.ToDocument(type, record))
+        try
         {
-            // The shared fields are already set under their stored names.
-            if (name is not nameof(SnifferRecord.FlowId) and not nameof(SnifferRecord.TimeNs) and not "_id") document[name] = value;
+            BsonDocument fields = LiteDB.JsonSerializer.Deserialize(System.Text.Json.JsonSerializer.Serialize(record, type, Json)).AsDocument;
+            foreach (var (name, value) in fields)
+            {
+                // The shared fields are already set under their stored names.
+                if (name is not nameof(SnifferRecord.FlowId) and not nameof(SnifferRecord.TimeNs)) document[name] = value;
+            }
+        }
+        catch (Exception error) when (error is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            // A type JSON cannot express still leaves a trace where its records would be, rather than failing the batch.
+            document["unstorable"] = error.Message;
         }
         batch.Add(Collection, document);
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using LiteDB;
 
 namespace Sniffer.Storage.Mapping;
 
@@ -8,7 +7,6 @@ public sealed class RecordMappings
 {
     private readonly Dictionary<Type, IRecordMapping> _byType = [];
     private readonly ConcurrentDictionary<Type, IRecordMapping> _generic = new();
-    private readonly BsonMapper _mapper = new() { EnumAsInteger = false };
 
     /// <summary>Flows, HTTP exchanges (with their cookies and bodies) and anomalies.</summary>
     public static RecordMappings CreateDefault() => new RecordMappings()
@@ -25,7 +23,7 @@ public sealed class RecordMappings
     public IEnumerable<IRecordMapping> Known => _byType.Values;
 
     public IRecordMapping For(Type type) =>
-        _byType.TryGetValue(type, out IRecordMapping? mapping) ? mapping : _generic.GetOrAdd(type, t => new GenericRecordMapping(t, _mapper));
+        _byType.TryGetValue(type, out IRecordMapping? mapping) ? mapping : _generic.GetOrAdd(type, t => new GenericRecordMapping(t));
 
     public IRecordMapping? ForCollection(string collection) =>
         _byType.Values.FirstOrDefault(m => string.Equals(m.Collection, collection, StringComparison.OrdinalIgnoreCase));
