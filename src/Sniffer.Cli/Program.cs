@@ -8,5 +8,7 @@ var root = new RootCommand("sniffer — capture and analyse HTTP, SMTP and IMAP 
     CaptureCommand.Create(),
     ReadCommand.Create(),
     BenchCommand.Create(),
+    OpenCommand.Create(),
+    ReportCommand.Create(),
 };
 return CommandLine.Run(root, args);
