@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Sniffer.Core.IO;
 
 namespace Sniffer.Dissectors.Http.Bodies;
 
@@ -62,7 +63,7 @@ internal sealed class ContentDecoder : IDisposable
     }
 
     /// <summary>A read-only stream over bytes appended by the producer; reading past them returns 0 without ending it.</summary>
-    private sealed class PushInputStream : Stream
+    private sealed class PushInputStream : ReadOnlyPullStream
     {
         private byte[] _buffer = [];
         private int _start;
@@ -102,16 +103,5 @@ internal sealed class ContentDecoder : IDisposable
             return count;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

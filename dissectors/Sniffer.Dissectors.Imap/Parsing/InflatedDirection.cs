@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using Sniffer.Core.IO;
 using Sniffer.Core.Dissection;
 
 namespace Sniffer.Dissectors.Imap.Parsing;
@@ -54,7 +55,7 @@ internal sealed class InflatedDirection : IStreamClock, IDisposable
     public void Dispose() => _inflater.Dispose();
 
     /// <summary>A stream that hands out what was fed to it and reports "no more for now" (0) when it runs dry.</summary>
-    private sealed class FeedStream : Stream
+    private sealed class FeedStream : ReadOnlyPullStream
     {
         private readonly Queue<byte[]> _chunks = new();
         private int _offset;
@@ -82,16 +83,5 @@ internal sealed class InflatedDirection : IStreamClock, IDisposable
             return written;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
