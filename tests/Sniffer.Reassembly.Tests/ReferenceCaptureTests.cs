@@ -105,19 +105,8 @@ public sealed class ReferenceCaptureTests
         Assert.All(sink.Flows, flow => Assert.Equal(flow.HandshakeRttNs, flow.SynToSynAckNs + flow.SynAckToAckNs));
     }
 
-    public static IEnumerable<object[]> PeerEthernetCaptures()
-    {
-        if (RepositoryPaths.SharedCaptures is null)
-        {
-            yield return ["(absent)"];
-            yield break;
-        }
-        string peers = RepositoryPaths.Shared("peers");
-        foreach (string path in Directory.EnumerateFiles(peers, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            if (CaptureReplay.IsEthernetPcap(path)) yield return [Path.GetRelativePath(RepositoryPaths.SharedCaptures, path)];
-        }
-    }
+    public static TheoryData<string> PeerCaptures() =>
+        new(RepositoryPaths.SharedCaptureFiles().Where(path => path.StartsWith("peers", StringComparison.Ordinal)));
 
     /// <summary>
     /// Zeek's, Arkime's and Suricata's test traces (torture tests, retransmissions, captures starting mid-stream):
@@ -125,7 +114,7 @@ public sealed class ReferenceCaptureTests
     /// and nothing stays in the table or its buffers after the end of the capture.
     /// </summary>
     [SharedCapturesTheory]
-    [MemberData(nameof(PeerEthernetCaptures))]
+    [MemberData(nameof(PeerCaptures))]
     public void Peer_test_traces_keep_the_stream_invariants(string capture)
     {
         var sink = new RecordingSink();
@@ -134,7 +123,7 @@ public sealed class ReferenceCaptureTests
         registry.Add(factory);
         var reassembler = new TcpReassembler(ReassemblyOptions.Default, registry, sink);
 
-        CaptureReplay.Run(RepositoryPaths.Shared(capture), reassembler);
+        CaptureReplay.Run(RepositoryPaths.Shared(capture), reassembler, sink);
 
         Assert.Equal(0, reassembler.Counters.FlowsActive);
         Assert.Equal(0, reassembler.Counters.BufferedBytes);
@@ -171,7 +160,7 @@ public sealed class ReferenceCaptureTests
         var registry = new DissectorRegistry();
         registry.Add(factory);
         foreach (ushort port in ServerPorts) registry.Map(port, factory.Name);
-        CaptureReplay.Run(RepositoryPaths.Shared(relativePath), new TcpReassembler(ReassemblyOptions.Default, registry, sink));
+        CaptureReplay.Run(RepositoryPaths.Shared(relativePath), new TcpReassembler(ReassemblyOptions.Default, registry, sink), sink);
 
         var streams = new Dictionary<(FlowKey, Direction), Stream>();
         foreach (RecordingDissector dissector in factory.Created)
