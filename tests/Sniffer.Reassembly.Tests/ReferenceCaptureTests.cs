@@ -67,10 +67,8 @@ public sealed class ReferenceCaptureTests
     [InlineData("imap-curl-dovecot")]
     public void ACK_RTT_samples_agree_with_tshark(string capture)
     {
-        // real-truth/<capture>/tcp-ack-rtt.tsv: frame, tcp.stream, srcport, acks_frame, ack_rtt in seconds.
-        var expected = File.ReadLines(RepositoryPaths.Shared($"real-truth/{capture}/tcp-ack-rtt.tsv")).Skip(1)
-            .Select(line => line.Split('\t'))
-            .GroupBy(fields => int.Parse(fields[1]), fields => (long)Math.Round(double.Parse(fields[4]) * 1e9))
+        var expected = TsharkTable.Read(RepositoryPaths.Shared($"real-truth/{capture}/tcp-ack-rtt.tsv")).Rows
+            .GroupBy(row => row.Int("tcp.stream"), row => Nanoseconds(row["tcp.analysis.ack_rtt"]))
             .OrderBy(group => group.Key)
             .Select(group => (Count: group.Count(), Min: group.Min(), Median: Median(group.ToList()), Max: group.Max()))
             .ToList();
@@ -92,11 +90,9 @@ public sealed class ReferenceCaptureTests
     [InlineData("imap-curl-dovecot")]
     public void Handshake_RTTs_agree_with_tshark_initial_rtt(string capture)
     {
-        // real-truth/<capture>/tcp-initial-rtt.tsv: tcp.stream, frame of the handshake's ACK, SYN → ACK in seconds.
-        var expected = File.ReadLines(RepositoryPaths.Shared($"real-truth/{capture}/tcp-initial-rtt.tsv")).Skip(1)
-            .Select(line => line.Split('\t'))
-            .OrderBy(fields => int.Parse(fields[0]))
-            .Select(fields => (long?)Math.Round(double.Parse(fields[2]) * 1e9))
+        var expected = TsharkTable.Read(RepositoryPaths.Shared($"real-truth/{capture}/tcp-initial-rtt.tsv")).Rows
+            .OrderBy(row => row.Int("tcp.stream"))
+            .Select(row => (long?)Nanoseconds(row["tcp.analysis.initial_rtt"]))
             .ToList();
 
         var (sink, _) = Replay($"real/{capture}.pcap");
@@ -145,6 +141,9 @@ public sealed class ReferenceCaptureTests
             }
         }
     }
+
+    private static long Nanoseconds(string seconds) =>
+        (long)Math.Round(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture) * 1e9);
 
     private static long Median(List<long> values)
     {

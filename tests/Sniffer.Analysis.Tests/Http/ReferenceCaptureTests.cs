@@ -46,9 +46,9 @@ public sealed class ReferenceCaptureTests
         AnalysedCapture run = AnalysedCapture.OfFile(RepositoryPaths.Shared("real/http-keepalive-nginx.pcap"));
 
         // tshark's tcp.stream numbers connections in order of first packet, as the report lists them.
-        Dictionary<int, int> requestsPerStream = ReadTsv("real-truth/http-keepalive-nginx/http-requests.tsv")
+        Dictionary<int, int> requestsPerStream = TsharkTable.Read(RepositoryPaths.Shared("real-truth/http-keepalive-nginx/http-requests.tsv")).Rows
             .GroupBy(row => int.Parse(row["tcp.stream"], CultureInfo.InvariantCulture)).ToDictionary(g => g.Key, g => g.Count());
-        Dictionary<int, long> rttPerStream = ReadTsv("real-truth/http-keepalive-nginx/tcp-initial-rtt.tsv")
+        Dictionary<int, long> rttPerStream = TsharkTable.Read(RepositoryPaths.Shared("real-truth/http-keepalive-nginx/tcp-initial-rtt.tsv")).Rows
             .ToDictionary(row => int.Parse(row["tcp.stream"], CultureInfo.InvariantCulture), row => Nanoseconds(row["tcp.analysis.initial_rtt"]));
 
         IReadOnlyList<ConnectionReuseSummary> connections = run.Report.Connections;
@@ -81,15 +81,6 @@ public sealed class ReferenceCaptureTests
         if (colon >= 0) domain = domain[..colon];
         long expires = long.Parse(f[4], CultureInfo.InvariantCulture);
         return new JarLine(domain, f[1] == "TRUE", f[2], f[3] == "TRUE", expires == 0 ? null : expires, f[5], f[6]);
-    }
-
-    private static List<Dictionary<string, string>> ReadTsv(string relativePath)
-    {
-        string[] lines = File.ReadAllLines(RepositoryPaths.Shared(relativePath));
-        string[] header = lines[0].Split('\t');
-        return lines.Skip(1).Where(l => l.Length > 0)
-            .Select(l => header.Zip(l.Split('\t')).ToDictionary(p => p.First, p => p.Second))
-            .ToList();
     }
 
     private static long Nanoseconds(string seconds) =>

@@ -1,4 +1,4 @@
-namespace Sniffer.Integration.Tests.Http;
+namespace Sniffer.TestSupport;
 
 /// <summary>
 /// A <c>tshark -T fields -E header=y -E separator=/t</c> export: one row per packet that carried the filtered
