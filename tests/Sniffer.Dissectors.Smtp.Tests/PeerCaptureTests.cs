@@ -29,7 +29,7 @@ public class PeerCaptureTests
     public void TransactionsMatchZeeksSmtpLog(string capture, string baseline)
     {
         SmtpCaptures analysed = SmtpCaptures.Analyse(RepositoryPaths.Shared("peers/zeek/" + capture));
-        var rows = ZeekLog.Read(RepositoryPaths.Shared("peers-oracles/zeek/" + baseline));
+        var rows = ZeekLog.Read(RepositoryPaths.Shared("peers-oracles/zeek/" + baseline)).Rows;
         var transactions = analysed.Transactions;
         Assert.Equal(rows.Count, transactions.Count);
         foreach (var (row, t) in rows.Zip(transactions))
@@ -69,7 +69,7 @@ public class PeerCaptureTests
     public void MessagesAreByteForByteWhatZeekExtracted(string capture, string baseline)
     {
         var messages = SmtpCaptures.Analyse(RepositoryPaths.Shared("peers/zeek/" + capture)).Messages;
-        var expected = ZeekLog.Read(RepositoryPaths.Shared("peers-oracles/zeek/" + baseline))
+        var expected = ZeekLog.Read(RepositoryPaths.Shared("peers-oracles/zeek/" + baseline)).Rows
             .Where(r => r["mime_type"] == "message/rfc822").Select(r => (long.Parse(r["seen_bytes"]), r["sha1"]));
         Assert.Equal(expected, messages.Select(m => (m.Size, Convert.ToHexStringLower(SHA1.HashData(m.Raw.Span)))));
         Assert.All(messages, m => Assert.True(m.Complete));

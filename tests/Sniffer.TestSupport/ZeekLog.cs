@@ -1,4 +1,4 @@
-namespace Sniffer.Integration.Tests.Http;
+namespace Sniffer.TestSupport;
 
 /// <summary>
 /// A Zeek log baseline: either a full ASCII log (<c>#fields</c> names the columns) or a <c>btest-diff-cut</c>
@@ -37,4 +37,7 @@ public sealed class ZeekLog
             .ToList();
         return new ZeekLog(columns, rows);
     }
+
+    /// <summary>Zeek's set[string] and vector fields: comma-separated, "(empty)" or "-" for none.</summary>
+    public static IReadOnlyList<string> Set(string value) => value is "-" or "(empty)" ? [] : value.Split(',');
 }
