@@ -4,6 +4,7 @@ using Sniffer.Analysis.Http.Timing;
 using Sniffer.Core.Records;
 using Sniffer.Core.Text;
 using Sniffer.Engine;
+using Sniffer.Storage;
 
 namespace Sniffer.Cli;
 
@@ -94,6 +95,16 @@ internal static class SummaryPrinter
         {
             Line("Anomalies", string.Join(", ", records.AnomaliesByKind.OrderByDescending(p => p.Value).Select(p => $"{SafeText.Escape(p.Key)}: {p.Value:N0}")));
         }
+    }
+
+    /// <summary>What a session database holds after <c>sniffer open</c>.</summary>
+    public static void PrintStored(string path, SessionStoreReader stored)
+    {
+        Line("Stored in", path);
+        Line("  captures", stored.Captures().Count.ToString("N0", CultureInfo.InvariantCulture));
+        Line("  flows", stored.CountFlows().ToString("N0", CultureInfo.InvariantCulture));
+        Line("  HTTP transactions", stored.CountHttp().ToString("N0", CultureInfo.InvariantCulture));
+        Line("  anomalies", stored.CountAnomalies().ToString("N0", CultureInfo.InvariantCulture));
     }
 
     private static string Kernel(long value, bool read) => read ? value.ToString("N0", CultureInfo.InvariantCulture) : "not available";

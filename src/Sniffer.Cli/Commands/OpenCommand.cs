@@ -60,7 +60,7 @@ internal static class OpenCommand
                     }
                     writer.Complete();
                 }
-                PrintStore(db);
+                using (var stored = SessionStoreReader.Open(db)) SummaryPrinter.PrintStored(db, stored);
                 if (cancel.IsCancellationRequested) Console.Error.WriteLine("sniffer: interrupted; everything read before Ctrl-C is stored");
                 if (!parse.GetValue(noUiOption)) Console.Error.WriteLine("sniffer: the interactive view is not available yet; the summary above is what it would show");
                 return failed || cancel.IsCancellationRequested ? ExitCodes.Error : ExitCodes.Success;
@@ -124,16 +124,6 @@ internal static class OpenCommand
             ["tcp_overlaps"] = reassembly.Overlaps,
             ["tcp_overlap_mismatches"] = reassembly.OverlapMismatches,
         };
-    }
-
-    private static void PrintStore(string db)
-    {
-        using var reader = SessionStoreReader.Open(db);
-        Console.WriteLine($"{"Stored in",-22}{db}");
-        Console.WriteLine($"{"  captures",-22}{reader.Captures().Count:N0}");
-        Console.WriteLine($"{"  flows",-22}{reader.CountFlows():N0}");
-        Console.WriteLine($"{"  HTTP transactions",-22}{reader.CountHttp():N0}");
-        Console.WriteLine($"{"  anomalies",-22}{reader.CountAnomalies():N0}");
     }
 
     /// <summary>Counts what reaches the store for the progress line, then hands it on.</summary>

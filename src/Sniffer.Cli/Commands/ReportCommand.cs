@@ -40,7 +40,8 @@ internal static class ReportCommand
         command.SetAction(parse =>
         {
             FileInfo input = parse.GetRequiredValue(inputArgument);
-            if (!input.Exists) throw new UsageException($"{input.FullName} does not exist");
+            // A missing input is an error (exit 1), as it is for read and open.
+            if (!input.Exists) throw new FileNotFoundException($"{input.FullName} does not exist");
             FileInfo? outputFile = parse.GetValue(outputOption);
             using Stream output = outputFile is null ? Console.OpenStandardOutput() : outputFile.Create();
             if (SessionStore.IsLiteDbFile(input.FullName))
