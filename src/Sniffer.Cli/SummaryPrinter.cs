@@ -21,8 +21,7 @@ internal static class SummaryPrinter
             foreach (var warning in file.Warnings) Line("  warning", warning.ToString());
             if (file.Error is not null) Line("  error", file.Error);
         }
-        PrintStatistics(pipeline.Statistics, records);
-        PrintHttp(pipeline.HttpReport);
+        PrintRun(pipeline, records);
     }
 
     public static void PrintLive(LiveCaptureResult result, AnalysisPipeline pipeline, CountingSink records, string? savedTo)
@@ -34,6 +33,13 @@ internal static class SummaryPrinter
         Line("Dropped by interface", Kernel(counters.DroppedByInterface, counters.KernelStatisticsRead));
         Line("Dropped by sniffer", $"{counters.DroppedByUs:N0} (analysis queue full)");
         if (savedTo is not null) Line("Saved", $"{result.PacketsWritten:N0} packets to {savedTo}");
+        PrintRun(pipeline, records);
+    }
+
+    private static void PrintRun(AnalysisPipeline pipeline, CountingSink records)
+    {
+        foreach (string loaded in pipeline.PluginReport.LoadedDissectors) Line("Plug-in", loaded);
+        foreach (string error in pipeline.PluginReport.Errors) Line("Plug-in error", error);
         PrintStatistics(pipeline.Statistics, records);
         PrintHttp(pipeline.HttpReport);
     }

@@ -19,7 +19,7 @@ public sealed class AnalysisPipeline : IDisposable
     private readonly TcpReassembler _reassembler;
     private readonly PipelineStatistics _statistics;
     private readonly HttpAnalysis? _httpAnalysis;
-    private const long ExpiryIntervalNs = 1_000_000_000;
+    private const long FragmentExpiryIntervalNs = 1_000_000_000;
     private long _lastExpiryNs = long.MinValue / 2;
     private bool _completed;
 
@@ -48,12 +48,12 @@ public sealed class AnalysisPipeline : IDisposable
     {
         _statistics.Observe(frame.TimestampNs);
         if (_decoder.Decode(frame, out TcpSegment segment) == DecodeResult.Tcp) _reassembler.Process(segment);
-        // Timeouts run on capture time, not wall time, so a file analysed twice gives the same result.
-        if (frame.TimestampNs - _lastExpiryNs >= ExpiryIntervalNs)
+        // Fragment timeouts run on capture time, not wall time, so a file analysed twice gives the same result.
+        // (The flow table sweeps its idle flows itself, from the segments' times.)
+        if (frame.TimestampNs - _lastExpiryNs >= FragmentExpiryIntervalNs)
         {
             _lastExpiryNs = frame.TimestampNs;
             _decoder.ExpireFragments(frame.TimestampNs);
-            _reassembler.ExpireIdle(frame.TimestampNs);
         }
     }
 

@@ -79,6 +79,24 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void PluginsThatCannotLoadAreReportedAndTheAnalysisGoesOn()
+    {
+        string folder = Directory.CreateTempSubdirectory("sniffer-plugins-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "broken.dll"), "not an assembly");
+            ProcessResult result = SnifferProcess.Run("read", "--plugins", folder, Path.Combine(RepositoryPaths.Captures, "tcp", "http-keepalive.pcap"));
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains(result.StandardOutput.Split('\n'), l => l.StartsWith("Plug-in error:") && l.Contains("broken.dll"));
+            Assert.Contains(result.StandardOutput.Split('\n'), l => l.Contains("HttpTransaction:") && l.TrimEnd().EndsWith(" 3"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void BenchReadReportsThroughputAndAllocation()
     {
         ProcessResult result = SnifferProcess.Run("bench", "read", "--passes", "1", Path.Combine(RepositoryPaths.Captures, "tcp", "http-keepalive.pcap"));
