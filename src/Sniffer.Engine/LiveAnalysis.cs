@@ -51,8 +51,7 @@ public static class LiveAnalysis
         {
             if (stop.Count is { } count && analysed >= count)
             {
-                capture.Consumed(late);
-                late.Release();
+                capture.Return(late);
                 continue;
             }
             Take(capture, pipeline, writer, late, ref analysed, ref written);
@@ -76,8 +75,7 @@ public static class LiveAnalysis
         }
         finally
         {
-            capture.Consumed(packet);
-            packet.Release();
+            capture.Return(packet);
         }
     }
 

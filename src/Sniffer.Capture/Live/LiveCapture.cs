@@ -27,7 +27,7 @@ public sealed record LiveCaptureOptions
     public long QueueBytes { get; init; } = 256L * 1024 * 1024;
 }
 
-/// <summary>A packet copied out of libpcap's buffer into a pooled array; the consumer calls <see cref="Release"/>.</summary>
+/// <summary>A packet copied out of libpcap's buffer into a pooled array; the consumer gives it back with <see cref="LiveCapture.Return"/>.</summary>
 public readonly struct CapturedPacket
 {
     private readonly byte[] _buffer;
@@ -49,7 +49,7 @@ public readonly struct CapturedPacket
 
     public CaptureFrame AsFrame(LinkType linkType) => new(Data, OriginalLength, TimestampNs, linkType, FrameNumber);
 
-    public void Release() => ArrayPool<byte>.Shared.Return(_buffer);
+    internal void ReturnBuffer() => ArrayPool<byte>.Shared.Return(_buffer);
 }
 
 /// <summary>Packet counts at the end of (or during) a live capture, as tshark reports them.</summary>
@@ -178,11 +178,15 @@ public sealed class LiveCapture : IDisposable
     {
         Stop();
         _device.Close();
-        while (_queue.Reader.TryRead(out CapturedPacket left)) left.Release();
+        while (_queue.Reader.TryRead(out CapturedPacket left)) Return(left);
     }
 
-    /// <summary>The consumer gives back the queue budget of a packet it has taken.</summary>
-    public void Consumed(in CapturedPacket packet) => Interlocked.Add(ref _queuedBytes, -packet.Length);
+    /// <summary>The consumer is done with a packet: its buffer goes back to the pool and its bytes to the queue budget.</summary>
+    public void Return(in CapturedPacket packet)
+    {
+        Interlocked.Add(ref _queuedBytes, -packet.Length);
+        packet.ReturnBuffer();
+    }
 
     private void OnPacketArrival(object sender, PacketCapture capture)
     {
@@ -203,7 +207,7 @@ public sealed class LiveCapture : IDisposable
             return;
         }
         Interlocked.Increment(ref _droppedByUs);
-        packet.Release();
+        packet.ReturnBuffer();
     }
 
     private long ToUnixNanoseconds(PosixTimeval timeval) =>
