@@ -15,6 +15,8 @@ public sealed class CommandLineTests
     [InlineData("read")]
     [InlineData("bench")]
     [InlineData("bench", "read")]
+    [InlineData("bench", "reassemble")]
+    [InlineData("bench", "dissect")]
     public void EveryCommandHasHelp(params string[] command)
     {
         ProcessResult result = SnifferProcess.Run([.. command, "--help"]);
@@ -96,12 +98,16 @@ public sealed class CommandLineTests
         }
     }
 
-    [Fact]
-    public void BenchReadReportsThroughputAndAllocation()
+    [Theory]
+    [InlineData("read", "0 flows")]
+    [InlineData("reassemble", "1 flows")]
+    [InlineData("dissect", "1 flows")]
+    public void BenchReportsThroughputAndAllocationPerStage(string stage, string flows)
     {
-        ProcessResult result = SnifferProcess.Run("bench", "read", "--passes", "1", Path.Combine(RepositoryPaths.Captures, "tcp", "http-keepalive.pcap"));
+        ProcessResult result = SnifferProcess.Run("bench", stage, "--passes", "1", Path.Combine(RepositoryPaths.Captures, "tcp", "http-keepalive.pcap"));
         Assert.Equal(0, result.ExitCode);
         Assert.Contains($"{CaptureRecipes.KeepAlive().Frames.Count} packets", result.StandardOutput);
+        Assert.Contains(flows + ")", result.StandardOutput);
         Assert.Contains("B allocated/packet", result.StandardOutput);
     }
 }
