@@ -94,9 +94,22 @@ public sealed class SessionStoreReader : IDisposable
     public IReadOnlyList<Stored<TRecord>> ForFlow<TRecord>(string collection, int capture, long flow) where TRecord : SnifferRecord =>
         Read<TRecord>(collection, Query.And(Query.EQ(StoredFields.Flow, flow), Query.EQ(StoredFields.Capture, capture)), new Page(0, int.MaxValue));
 
-    /// <summary>Raw documents of a collection in id (emission) order — how plug-in records read back.</summary>
-    public IReadOnlyList<BsonDocument> Documents(string collection, Page page) =>
-        _database.GetCollection(collection).Query().OrderBy(StoredFields.Id).Skip(page.Skip).Limit(page.Take).ToList();
+    /// <summary>Documents matching <paramref name="where"/> (all when null); LiteDB uses an index on the expression when there is one.</summary>
+    public long Count(string collection, BsonExpression? where) =>
+        where is null ? Count(collection) : _database.GetCollection(collection).LongCount(where);
+
+    /// <summary>
+    /// Raw documents of a collection, optionally filtered, in <paramref name="orderBy"/> order (default: id, which is
+    /// emission order) — how plug-in, mail and analysis records read back, and what list views page through.
+    /// </summary>
+    public IReadOnlyList<BsonDocument> Documents(string collection, Page page, BsonExpression? where = null,
+        string orderBy = StoredFields.Id, bool descending = false)
+    {
+        ILiteQueryable<BsonDocument> query = _database.GetCollection(collection).Query();
+        if (where is not null) query = query.Where(where);
+        query = descending ? query.OrderByDescending(orderBy) : query.OrderBy(orderBy);
+        return query.Skip(page.Skip).Limit(page.Take).ToList();
+    }
 
     /// <summary>The stored bytes of a body (at most the dissector's cap; see <see cref="HttpBody.ContentTruncated"/>), or null.</summary>
     public byte[]? GetBody(string sha256)
