@@ -82,7 +82,7 @@ public sealed class SessionStoreReader : IDisposable
     public long Count(string collection) => _database.GetCollection(collection).LongCount();
 
     public IReadOnlyList<Stored<FlowRecord>> Flows(Page page, int? capture = null) =>
-        Read<FlowRecord>(StoreCollections.Flows, capture is null ? null : Query.EQ(StoredFields.Capture, capture.Value), page);
+        Read<FlowRecord>(StoreCollections.Flows, capture is null ? null : LiteDB.Query.EQ(StoredFields.Capture, capture.Value), page);
 
     public IReadOnlyList<Stored<HttpTransaction>> Http(Page page, HttpFilter? filter = null) =>
         Materialise<HttpTransaction>(StoreCollections.Http, HttpQuery(filter ?? new HttpFilter()).OrderBy(StoredFields.Time), page);
@@ -92,7 +92,7 @@ public sealed class SessionStoreReader : IDisposable
 
     /// <summary>Every record of one flow in one capture, by type.</summary>
     public IReadOnlyList<Stored<TRecord>> ForFlow<TRecord>(string collection, int capture, long flow) where TRecord : SnifferRecord =>
-        Read<TRecord>(collection, Query.And(Query.EQ(StoredFields.Flow, flow), Query.EQ(StoredFields.Capture, capture)), new Page(0, int.MaxValue));
+        Read<TRecord>(collection, LiteDB.Query.And(LiteDB.Query.EQ(StoredFields.Flow, flow), LiteDB.Query.EQ(StoredFields.Capture, capture)), new Page(0, int.MaxValue));
 
     /// <summary>Documents matching <paramref name="where"/> (all when null); LiteDB uses an index on the expression when there is one.</summary>
     public long Count(string collection, BsonExpression? where) =>
@@ -140,22 +140,22 @@ public sealed class SessionStoreReader : IDisposable
     {
         ILiteQueryable<BsonDocument> query = _database.GetCollection(StoreCollections.Http).Query();
         if (filter.Host is not null) query = query.Where(KeyEquals("host", filter.Host));
-        if (filter.Status is { } status) query = query.Where(Query.EQ("status", status));
+        if (filter.Status is { } status) query = query.Where(LiteDB.Query.EQ("status", status));
         if (filter.UriPrefix is { } prefix)
         {
-            query = query.Where(Query.StartsWith("uri", Bson.IndexKey(prefix)));
+            query = query.Where(LiteDB.Query.StartsWith("uri", Bson.IndexKey(prefix)));
             // The index holds the first characters only; a longer prefix is checked on the whole target, among those rows.
-            if (prefix.Length > Bson.IndexKeyLength) query = query.Where(Query.StartsWith(Bson.FullName("uri"), prefix));
+            if (prefix.Length > Bson.IndexKeyLength) query = query.Where(LiteDB.Query.StartsWith(Bson.FullName("uri"), prefix));
         }
-        if (filter.Capture is { } capture) query = query.Where(Query.EQ(StoredFields.Capture, capture));
+        if (filter.Capture is { } capture) query = query.Where(LiteDB.Query.EQ(StoredFields.Capture, capture));
         return query;
     }
 
     /// <summary>Equality through the index on the cut key, then on the whole value when it was too long to index.</summary>
     private static BsonExpression KeyEquals(string field, string value) =>
         value.Length > Bson.IndexKeyLength
-            ? Query.And(Query.EQ(field, Bson.IndexKey(value)), Query.EQ(Bson.FullName(field), value))
-            : Query.EQ(field, value);
+            ? LiteDB.Query.And(LiteDB.Query.EQ(field, Bson.IndexKey(value)), LiteDB.Query.EQ(Bson.FullName(field), value))
+            : LiteDB.Query.EQ(field, value);
 
     private IReadOnlyList<Stored<TRecord>> Read<TRecord>(string collection, BsonExpression? where, Page page) where TRecord : SnifferRecord
     {
