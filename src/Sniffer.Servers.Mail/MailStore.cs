@@ -79,7 +79,7 @@ public sealed class MailStore
     /// <summary>Adds a copy of <paramref name="raw"/> to a folder with the given flags and internal date (now when not given).</summary>
     public StoredMessage Append(string user, string folder, ReadOnlyMemory<byte> raw, IEnumerable<string>? flags = null, DateTimeOffset? date = null)
     {
-        StoredMessage message = AppendWithoutNotice(user, folder, raw.ToArray(), MessageFlags.Normalize(flags ?? []), date ?? DateTimeOffset.UtcNow);
+        StoredMessage message = AppendWithoutNotice(user, folder, raw.ToArray(), MailFlags.Normalize(flags ?? []), date ?? DateTimeOffset.UtcNow);
         RaiseArrived(user, folder);
         return message;
     }
@@ -130,8 +130,8 @@ public sealed class MailStore
                 message.Flags = change switch
                 {
                     FlagChange.Replace => flags,
-                    FlagChange.Add => MessageFlags.Union(message.Flags, flags),
-                    _ => MessageFlags.Except(message.Flags, flags),
+                    FlagChange.Add => MailFlags.Union(message.Flags, flags),
+                    _ => MailFlags.Except(message.Flags, flags),
                 };
             }
         }
@@ -146,7 +146,7 @@ public sealed class MailStore
             var removed = new List<uint>();
             box.Messages.RemoveAll(message =>
             {
-                bool remove = message.Flags.Contains(MessageFlags.Deleted) && (onlyUids is null || onlyUids.Contains(message.Uid));
+                bool remove = message.Flags.Contains(MailFlags.Deleted) && (onlyUids is null || onlyUids.Contains(message.Uid));
                 if (remove) removed.Add(message.Uid);
                 return remove;
             });
@@ -207,7 +207,7 @@ public sealed class MailStore
 /// <summary>A folder as it was at one moment.</summary>
 public sealed record FolderSnapshot(uint UidValidity, uint UidNext, IReadOnlyList<StoredMessage> Messages)
 {
-    public int Unseen => Messages.Count(message => !message.Flags.Contains(MessageFlags.Seen));
+    public int Unseen => Messages.Count(message => !message.Flags.Contains(MailFlags.Seen));
 }
 
 /// <summary>Tells which user's folder received a message.</summary>

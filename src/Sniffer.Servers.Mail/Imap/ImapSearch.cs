@@ -30,19 +30,19 @@ internal static class ImapSearch
         switch (name)
         {
             case "ALL": return _ => true;
-            case "ANSWERED": return HasFlag(MessageFlags.Answered);
-            case "DELETED": return HasFlag(MessageFlags.Deleted);
-            case "DRAFT": return HasFlag(MessageFlags.Draft);
-            case "FLAGGED": return HasFlag(MessageFlags.Flagged);
-            case "SEEN": return HasFlag(MessageFlags.Seen);
-            case "UNANSWERED": return Not(HasFlag(MessageFlags.Answered));
-            case "UNDELETED": return Not(HasFlag(MessageFlags.Deleted));
-            case "UNDRAFT": return Not(HasFlag(MessageFlags.Draft));
-            case "UNFLAGGED": return Not(HasFlag(MessageFlags.Flagged));
-            case "UNSEEN": return Not(HasFlag(MessageFlags.Seen));
+            case "ANSWERED": return HasFlag(MailFlags.Answered);
+            case "DELETED": return HasFlag(MailFlags.Deleted);
+            case "DRAFT": return HasFlag(MailFlags.Draft);
+            case "FLAGGED": return HasFlag(MailFlags.Flagged);
+            case "SEEN": return HasFlag(MailFlags.Seen);
+            case "UNANSWERED": return Not(HasFlag(MailFlags.Answered));
+            case "UNDELETED": return Not(HasFlag(MailFlags.Deleted));
+            case "UNDRAFT": return Not(HasFlag(MailFlags.Draft));
+            case "UNFLAGGED": return Not(HasFlag(MailFlags.Flagged));
+            case "UNSEEN": return Not(HasFlag(MailFlags.Seen));
             case "RECENT": return candidate => candidate.Recent;
             case "OLD": return candidate => !candidate.Recent;
-            case "NEW": return candidate => candidate.Recent && !candidate.Message.Flags.Contains(MessageFlags.Seen);
+            case "NEW": return candidate => candidate.Recent && !candidate.Message.Flags.Contains(MailFlags.Seen);
             case "KEYWORD": return HasFlag(Argument(keys, ref index, name));
             case "UNKEYWORD": return Not(HasFlag(Argument(keys, ref index, name)));
             case "FROM":

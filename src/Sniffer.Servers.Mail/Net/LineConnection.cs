@@ -93,6 +93,9 @@ internal sealed class LineConnection : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Where replies are queued until <see cref="FlushAsync"/>.</summary>
+    public IBufferWriter<byte> Output => _output;
+
     /// <summary>Queues ASCII text for the client.</summary>
     public void Write(string text) => Encoding.Latin1.GetBytes(text, _output);
 

@@ -239,7 +239,7 @@ internal sealed class SmtpSession(MailStore store, SmtpTestServerOptions options
         if (tooLarge) return Error("552 5.3.4 Message size exceeds fixed maximum message size");
         ReadOnlyMemory<byte> raw = message.GetBuffer().AsMemory(0, (int)message.Length);
         foreach (string recipient in transaction.Recipients.Distinct(StringComparer.OrdinalIgnoreCase)) store.Deliver(recipient, raw);
-        if (_user is not null) store.Append(_user, "Sent", raw, [MessageFlags.Seen]);
+        if (_user is not null) store.Append(_user, "Sent", raw, [MailFlags.Seen]);
         return Ok($"250 2.0.0 Ok: queued as {nextQueueId()}");
     }
 

@@ -1,7 +1,7 @@
 namespace Sniffer.Servers.Mail;
 
 /// <summary>IMAP message flags (RFC 3501 §2.3.2): the system flags in their canonical spelling, and keywords as given.</summary>
-public static class MessageFlags
+public static class MailFlags
 {
     public const string Seen = @"\Seen";
     public const string Answered = @"\Answered";
