@@ -44,7 +44,7 @@ internal sealed partial class ImapCommandReader(LineConnection connection, ImapT
                 return new CommandRead(CommandReadStatus.Closed, null, tag, null, "* BYE [TOOBIG] Command line too long");
             string text = line.Text;
             textBytes += text.Length;
-            tag ??= text.Split(' ', 2)[0];
+            if (pieces.Count == 0) tag = ValidTagOrNull(text.Split(' ', 2)[0]);
             if (textBytes > options.MaxCommandLength)
                 return new CommandRead(CommandReadStatus.Closed, null, tag, null, "* BYE [TOOBIG] Command too long");
             Match announcement = LiteralAnnouncement().Match(text);
@@ -74,7 +74,13 @@ internal sealed partial class ImapCommandReader(LineConnection connection, ImapT
         }
     }
 
-    private static CommandRead Parse(List<object> pieces, string tag)
+    /// <summary>RFC 3501 §9: a tag is astring characters other than "+"; "*" is not one either.</summary>
+    private static string? ValidTagOrNull(string tag) =>
+        tag.Length > 0 && !tag.Contains('+') && !tag.Contains('*') && !tag.Any(c => c is '(' or ')' or '{' or '"' or '\\' or '%' || char.IsControl(c) || c > '~')
+            ? tag
+            : null;
+
+    private static CommandRead Parse(List<object> pieces, string? tag)
     {
         try
         {
@@ -103,9 +109,7 @@ internal sealed partial class ImapCommandReader(LineConnection connection, ImapT
 
         public string ReadTag()
         {
-            string tag = ReadAtomText();
-            // RFC 3501 §9: a tag is astring characters other than "+"; "*" is not an astring character either.
-            if (tag.Length == 0 || tag.Contains('+') || tag.Contains('*')) throw new ImapSyntaxException("Invalid tag");
+            string tag = ValidTagOrNull(ReadAtomText()) ?? throw new ImapSyntaxException("Invalid tag");
             ExpectSpace();
             return tag;
         }

@@ -14,7 +14,7 @@ internal enum ImapState { NotAuthenticated, Authenticated, Selected, Logout }
 /// </summary>
 internal sealed partial class ImapSession
 {
-    public const string Capabilities = "IMAP4rev1 LITERAL+ IDLE UIDPLUS AUTH=PLAIN";
+    private const string Capabilities = ImapTestServer.Capabilities;
 
     /// <summary>BAD replies tolerated before the server hangs up on a client that keeps sending nonsense.</summary>
     private const int MaxBadCommands = 20;
@@ -60,7 +60,7 @@ internal sealed partial class ImapSession
                         await _connection.FlushAsync();
                         return;
                     case CommandReadStatus.LiteralRefused:
-                        Tagged(read.Tag!, "NO [TOOBIG] Literal too large");
+                        Tagged(read.Tag ?? "*", "NO [TOOBIG] Literal too large");
                         continue;
                 }
                 if (read.Command is null) Bad(read.Tag ?? "*", read.SyntaxError!);

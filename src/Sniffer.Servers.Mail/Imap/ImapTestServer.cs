@@ -9,6 +9,9 @@ namespace Sniffer.Servers.Mail;
 /// </summary>
 public sealed class ImapTestServer : IAsyncDisposable
 {
+    /// <summary>What the server announces in its greeting, after authentication and on CAPABILITY.</summary>
+    public const string Capabilities = "IMAP4rev1 LITERAL+ IDLE UIDPLUS AUTH=PLAIN";
+
     private readonly ConnectionListener _listener;
 
     private ImapTestServer(MailStore store, ImapTestServerOptions options, CancellationToken ct)
