@@ -83,16 +83,15 @@ public sealed class HarWriter(StoreCursor cursor, RecordFilter? filter = null)
     /// <summary>The absolute URL of the request (RFC 9112 §3.3 reconstructs it from Host and the origin-form target).</summary>
     public static string Url(HttpTransaction http, FlowRecord? flow)
     {
-        string authority = http.Host ?? (flow is null ? "unknown" : $"{flow.ServerAddress}:{flow.ServerPort}");
-        string url = http.Request switch
+        string authority = UriText.EscapeAuthority(http.Host ?? (flow is null ? "unknown" : flow.Server));
+        return http.Request switch
         {
-            { TargetForm: HttpTargetForm.Absolute } request => request.Target,
-            { TargetForm: HttpTargetForm.Authority } request => "http://" + request.Target,
+            { TargetForm: HttpTargetForm.Absolute } request => UriText.Escape(request.Target),
+            { TargetForm: HttpTargetForm.Authority } request => "http://" + UriText.EscapeAuthority(request.Target),
             { TargetForm: HttpTargetForm.Asterisk } => $"http://{authority}/*",
-            { } request => $"http://{authority}{request.Target}",
+            { } request => $"http://{authority}{UriText.Escape(request.Target)}",
             null => $"http://{authority}/",
         };
-        return UriText.Escape(url);
     }
 
     private void WriteEntry(Utf8JsonWriter json, Stored<HttpTransaction> stored, string? pageref)

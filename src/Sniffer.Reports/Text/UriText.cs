@@ -11,14 +11,21 @@ public static class UriText
 {
     private const string Allowed = "-._~:/?#[]@!$&'()*+,;=";
 
-    public static string Escape(string text)
+    /// <summary>In a host and port, '/', '?', '#' and '@' would end or split the authority (RFC 3986 §3.2), so they are encoded too.</summary>
+    private const string AllowedInAuthority = "-._~:[]!$&'()*+,;=";
+
+    public static string Escape(string text) => Escape(text, Allowed);
+
+    public static string EscapeAuthority(string text) => Escape(text, AllowedInAuthority);
+
+    private static string Escape(string text, string allowed)
     {
         var builder = new StringBuilder(text.Length + 16);
         Span<byte> utf8 = stackalloc byte[4];
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            if (char.IsAsciiLetterOrDigit(c) || Allowed.Contains(c) ||
+            if (char.IsAsciiLetterOrDigit(c) || allowed.Contains(c) ||
                 (c == '%' && i + 2 < text.Length && char.IsAsciiHexDigit(text[i + 1]) && char.IsAsciiHexDigit(text[i + 2])))
             {
                 builder.Append(c);
