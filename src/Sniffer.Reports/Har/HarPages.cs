@@ -7,7 +7,9 @@ namespace Sniffer.Reports.Har;
 /// HAR pages and each entry's <c>pageref</c>. A capture has no browser to say which request loaded which page,
 /// so this is a heuristic, in order:
 /// <list type="number">
-/// <item>A page is a GET answered 2xx with a text/html body: what a browser loads as a document.</item>
+/// <item>A page is a GET answered 2xx with a text/html body that was asked for as a document: the request says so
+/// (<c>Sec-Fetch-Dest: document</c>, or text/html in Accept), or its path names no file type other than a page's
+/// (<c>/</c>, <c>/news</c>, <c>.html</c>, <c>.php</c>…) — curl and wget send <c>Accept: */*</c> for everything.</item>
 /// <item>An entry whose Referer is the URL of a page seen before it (the latest such page) belongs to that page —
 /// the browser sends the document's URL as Referer for the objects it references.</item>
 /// <item>Otherwise an entry belongs to the latest page that started before it on the same connection (capture,
@@ -32,8 +34,21 @@ public sealed class HarPages
     {
         HttpTransaction http = stored.Record;
         if (_pages.Count >= MaxPages || http.Request?.Method != "GET" || http.Response is not { StatusCode: >= 200 and < 300 } response) return;
-        if (response.Body?.MediaType != "text/html") return;
+        if (response.Body?.MediaType != "text/html" || !AskedForDocument(http.Request)) return;
         _pages.Add(new HarPage($"page_{_pages.Count + 1}", url, startedNs, stored.Id, stored.Capture, http.FlowId));
+    }
+
+    private static readonly HashSet<string> PageExtensions = new(["", ".html", ".htm", ".xhtml", ".php", ".asp", ".aspx", ".jsp", ".cgi"], StringComparer.OrdinalIgnoreCase);
+
+    private static bool AskedForDocument(HttpRequest request)
+    {
+        string? Header(string name) => request.Headers.FirstOrDefault(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Value;
+        if (Header("Sec-Fetch-Dest") is { } destination) return destination.Equals("document", StringComparison.OrdinalIgnoreCase);
+        if (Header("Accept")?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true) return true;
+        string target = request.Target;
+        int end = target.IndexOfAny(['?', '#']);
+        string path = end < 0 ? target : target[..end];
+        return PageExtensions.Contains(Path.GetExtension(path[(path.LastIndexOf('/') + 1)..]));
     }
 
     /// <summary>
