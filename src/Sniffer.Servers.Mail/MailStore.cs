@@ -9,16 +9,21 @@ public sealed class MailStore
 {
     public const string DefaultDomain = "sniffer.test";
     public const string DefaultPassword = "secret";
+    public const long DefaultCapacity = 512L * 1024 * 1024;
     public static readonly IReadOnlyList<string> DefaultUsers = ["alice", "bob", "carol"];
     public static readonly IReadOnlyList<string> FolderNames = ["INBOX", "Sent", "Drafts", "Trash"];
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, UserMailboxes> _users = new(StringComparer.OrdinalIgnoreCase);
+    private long _storedBytes;
 
-    public MailStore(string domain = DefaultDomain, IEnumerable<string>? users = null, string password = DefaultPassword)
+    /// <param name="capacity">The most message bytes kept over all folders; past it deliveries fail with <see cref="MailStoreFullException"/>.</param>
+    public MailStore(string domain = DefaultDomain, IEnumerable<string>? users = null, string password = DefaultPassword, long capacity = DefaultCapacity)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(domain);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         Domain = domain;
+        Capacity = capacity;
         // RFC 3501 §2.3.1.1: UIDVALIDITY must change whenever UIDs could be reused, so a store made later (a new
         // server run) gets larger values than any earlier one.
         uint validity = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -32,6 +37,8 @@ public sealed class MailStore
     }
 
     public string Domain { get; }
+
+    public long Capacity { get; }
 
     public IReadOnlyList<string> Users { get; }
 
@@ -69,6 +76,7 @@ public sealed class MailStore
         TryResolveUser(login, out user) && string.Equals(_users[user].Password, password, StringComparison.Ordinal);
 
     /// <summary>Delivers a message to the INBOX of the user <paramref name="recipient"/> names (a local address or user name).</summary>
+    /// <exception cref="MailStoreFullException">The store holds <see cref="Capacity"/> bytes already.</exception>
     public StoredMessage Deliver(string recipient, ReadOnlyMemory<byte> raw)
     {
         if (!TryResolveUser(recipient, out string user))
@@ -137,31 +145,31 @@ public sealed class MailStore
         }
     }
 
-    /// <summary>Removes the messages of a folder that carry \Deleted (limited to <paramref name="onlyUids"/> when given); returns their UIDs.</summary>
-    internal IReadOnlyList<uint> Expunge(string user, string folder, IReadOnlySet<uint>? onlyUids)
+    /// <summary>Removes the messages of a folder that carry \Deleted (limited to <paramref name="onlyUids"/> when given).</summary>
+    internal void Expunge(string user, string folder, IReadOnlySet<uint>? onlyUids)
     {
         lock (_gate)
         {
-            MailFolder box = FolderOf(user, folder);
-            var removed = new List<uint>();
-            box.Messages.RemoveAll(message =>
+            FolderOf(user, folder).Messages.RemoveAll(message =>
             {
                 bool remove = message.Flags.Contains(MailFlags.Deleted) && (onlyUids is null || onlyUids.Contains(message.Uid));
-                if (remove) removed.Add(message.Uid);
+                if (remove) _storedBytes -= message.RawBytes.Length;
                 return remove;
             });
-            return removed;
         }
     }
 
     /// <summary>Copies messages into another folder of the same user with their flags and dates; returns the new UIDs in order.</summary>
-    internal (uint UidValidity, IReadOnlyList<uint> Uids) Copy(string user, IEnumerable<StoredMessage> messages, string targetFolder)
+    internal (uint UidValidity, IReadOnlyList<uint> Uids) Copy(string user, IReadOnlyList<StoredMessage> messages, string targetFolder)
     {
         var uids = new List<uint>();
         uint validity;
         lock (_gate)
         {
             validity = FolderOf(user, targetFolder).UidValidity;
+            // RFC 3501 §6.4.7: a COPY that fails must leave the destination as it was, so the room is checked first.
+            if (_storedBytes + messages.Sum(message => (long)message.RawBytes.Length) > Capacity)
+                throw new MailStoreFullException($"The mail store is full ({Capacity:N0} bytes).");
             foreach (StoredMessage message in messages)
             {
                 uids.Add(AppendWithoutNotice(user, targetFolder, message.RawBytes, message.Flags, message.InternalDate).Uid);
@@ -176,8 +184,11 @@ public sealed class MailStore
         lock (_gate)
         {
             MailFolder box = FolderOf(user, folder);
+            if (_storedBytes + raw.Length > Capacity)
+                throw new MailStoreFullException($"The mail store is full ({Capacity:N0} bytes).");
             var message = new StoredMessage(box.UidNext++, raw, flags, date);
             box.Messages.Add(message);
+            _storedBytes += raw.Length;
             return message;
         }
     }
@@ -216,5 +227,8 @@ public sealed class MailArrivedEventArgs(string user, string folder) : EventArgs
     public string User { get; } = user;
     public string Folder { get; } = folder;
 }
+
+/// <summary>A delivery, APPEND or COPY would take the store past its capacity.</summary>
+public sealed class MailStoreFullException(string message) : InvalidOperationException(message);
 
 internal enum FlagChange { Replace, Add, Remove }

@@ -60,8 +60,11 @@ internal sealed partial class ImapSession
         return byUid ? "OK UID EXPUNGE completed" : "OK EXPUNGE completed";
     }
 
+    /// <summary>Replies queued beyond this are sent before the next message is fetched, so a big FETCH is not held whole in memory.</summary>
+    private const int FetchFlushThreshold = 1 << 20;
+
     /// <summary>FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8).</summary>
-    private string Fetch(IReadOnlyList<ImapArg> arguments, bool byUid)
+    private async Task<string> FetchAsync(IReadOnlyList<ImapArg> arguments, bool byUid)
     {
         SelectedFolder selected = _selected!;
         if (arguments.Count != 2) throw new ImapSyntaxException("Syntax: FETCH sequence-set items");
@@ -86,6 +89,7 @@ internal sealed partial class ImapSession
                 parts[i]();
             }
             _writer.Raw(")\r\n");
+            if (_connection.PendingOutput > FetchFlushThreshold) await _connection.FlushAsync();
         }
         return byUid ? "OK UID FETCH completed" : "OK FETCH completed";
     }
@@ -214,7 +218,16 @@ internal sealed partial class ImapSession
         string done = byUid ? "UID COPY completed" : "COPY completed";
         if (targets.Count == 0) return "OK " + done;
         List<StoredMessage> messages = targets.Select(target => target.Entry.Message).ToList();
-        (uint validity, IReadOnlyList<uint> newUids) = _store.Copy(_user, messages, folder);
+        uint validity;
+        IReadOnlyList<uint> newUids;
+        try
+        {
+            (validity, newUids) = _store.Copy(_user, messages, folder);
+        }
+        catch (MailStoreFullException)
+        {
+            return "NO [OVERQUOTA] The mail store is full";
+        }
         return $"OK [COPYUID {validity} {SequenceSet.Format(messages.Select(message => message.Uid).ToList())} {SequenceSet.Format(newUids)}] {done}";
     }
 

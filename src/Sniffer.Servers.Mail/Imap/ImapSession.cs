@@ -136,8 +136,8 @@ internal sealed partial class ImapSession
         "CHECK" => Done("OK CHECK completed"),
         "CLOSE" => Done(Close()),
         "EXPUNGE" => Done(Expunge(command.Arguments, byUid: false)),
-        "UID" => Done(Uid(command.Arguments)),
-        _ => Done(MessageCommand(command.Name, command.Arguments, byUid: false)),
+        "UID" => Uid(command.Arguments),
+        _ => MessageCommandAsync(command.Name, command.Arguments, byUid: false),
     };
 
     private static Task<string> Done(string completion) => Task.FromResult(completion);
@@ -276,24 +276,32 @@ internal sealed partial class ImapSession
         string? folder = FindFolder(arguments[0]);
         // RFC 3501 §6.3.11: a missing destination gets NO [TRYCREATE].
         if (folder is null) return "NO [TRYCREATE] No such mailbox";
-        StoredMessage stored = _store.Append(_user, folder, message.Bytes, flags, date);
+        StoredMessage stored;
+        try
+        {
+            stored = _store.Append(_user, folder, message.Bytes, flags, date);
+        }
+        catch (MailStoreFullException)
+        {
+            return "NO [OVERQUOTA] The mail store is full"; // RFC 5530 §3
+        }
         return $"OK [APPENDUID {_store.Snapshot(_user, folder).UidValidity} {stored.Uid}] APPEND completed";
     }
 
-    private string Uid(IReadOnlyList<ImapArg> arguments)
+    private Task<string> Uid(IReadOnlyList<ImapArg> arguments)
     {
         if (arguments.Count == 0) throw new ImapSyntaxException("UID needs a command");
         string name = (arguments[0].Text ?? "").ToUpperInvariant();
         IReadOnlyList<ImapArg> rest = arguments.Skip(1).ToList();
-        return name == "EXPUNGE" ? Expunge(rest, byUid: true) : MessageCommand(name, rest, byUid: true);
+        return name == "EXPUNGE" ? Done(Expunge(rest, byUid: true)) : MessageCommandAsync(name, rest, byUid: true);
     }
 
-    private string MessageCommand(string name, IReadOnlyList<ImapArg> arguments, bool byUid) => name switch
+    private Task<string> MessageCommandAsync(string name, IReadOnlyList<ImapArg> arguments, bool byUid) => name switch
     {
-        "FETCH" => Fetch(arguments, byUid),
-        "STORE" => Store(arguments, byUid),
-        "SEARCH" => Search(arguments, byUid),
-        "COPY" => Copy(arguments, byUid),
+        "FETCH" => FetchAsync(arguments, byUid),
+        "STORE" => Done(Store(arguments, byUid)),
+        "SEARCH" => Done(Search(arguments, byUid)),
+        "COPY" => Done(Copy(arguments, byUid)),
         _ => throw new ImapSyntaxException($"Unknown UID command '{name}'"),
     };
 

@@ -93,6 +93,9 @@ internal sealed class LineConnection : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Bytes queued and not yet sent.</summary>
+    public int PendingOutput => _output.WrittenCount;
+
     /// <summary>Where replies are queued until <see cref="FlushAsync"/>.</summary>
     public IBufferWriter<byte> Output => _output;
 

@@ -238,8 +238,16 @@ internal sealed class SmtpSession(MailStore store, SmtpTestServerOptions options
         // RFC 1870 §6: a message found too large once received is refused with 552, after its end was read.
         if (tooLarge) return Error("552 5.3.4 Message size exceeds fixed maximum message size");
         ReadOnlyMemory<byte> raw = message.GetBuffer().AsMemory(0, (int)message.Length);
-        foreach (string recipient in transaction.Recipients.Distinct(StringComparer.OrdinalIgnoreCase)) store.Deliver(recipient, raw);
-        if (_user is not null) store.Append(_user, "Sent", raw, [MailFlags.Seen]);
+        try
+        {
+            foreach (string recipient in transaction.Recipients.Distinct(StringComparer.OrdinalIgnoreCase)) store.Deliver(recipient, raw);
+            if (_user is not null) store.Append(_user, "Sent", raw, [MailFlags.Seen]);
+        }
+        catch (MailStoreFullException)
+        {
+            // RFC 3463 §3.4 X.3.1: mail system full. Recipients delivered before the store filled keep their copy.
+            return Error("452 4.3.1 Insufficient system storage");
+        }
         return Ok($"250 2.0.0 Ok: queued as {nextQueueId()}");
     }
 
