@@ -6,6 +6,8 @@ internal sealed record HttpRequestPlan(HttpMethod Method, string Host, string Pa
     public string? IfNoneMatch { get; init; }
     public string? IfModifiedSince { get; init; }
     public string? Referer { get; init; }
+    /// <summary>The Accept-Encoding to send instead of the user agent's usual one.</summary>
+    public string? AcceptEncoding { get; init; }
     /// <summary>Asks the server to close the connection after this response (RFC 9112 §9.6), making the connection non-persistent.</summary>
     public bool ConnectionClose { get; init; }
     /// <summary>Built fresh for each send, because HttpContent can be sent only once.</summary>

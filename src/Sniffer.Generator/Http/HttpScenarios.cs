@@ -11,6 +11,8 @@ internal static class HttpScenarios
 
     private static readonly int[] ErrorStatuses = [400, 403, 404, 410, 500, 503];
 
+    private static readonly HashSet<string> TextExtensions = new(StringComparer.OrdinalIgnoreCase) { ".html", ".css", ".js", ".json", ".txt", ".svg", ".xml" };
+
     public static Task RunAsync(ScenarioContext context) => context.Scenario switch
     {
         Scenario.Persistent => PersistentAsync(context),
@@ -100,18 +102,19 @@ internal static class HttpScenarios
         }
     }
 
-    /// <summary>The page and an object asked for with gzip, with br and with no Accept-Encoding: three codings of the same bytes.</summary>
+    /// <summary>The page and an object asked for with gzip, with br and with identity only: three codings of the same bytes (RFC 9110 §12.5.3).</summary>
     private static async Task CompressionAsync(ScenarioContext context)
     {
         using HttpLane lane = NewLane(context);
+        var agent = new UserAgent(context);
         string site = context.Options.SiteHost;
-        Page page = await LoadPageAsync(new UserAgent(context), lane);
-        Uri[] objects = Shuffled(context.Random, page.SiteObjects);
-        foreach (string? coding in new[] { "gzip", "br", null })
+        Page page = await LoadPageAsync(agent, lane);
+        // Servers compress text, not images that are compressed already.
+        Uri[] texts = Shuffled(context.Random, [.. page.SiteObjects.Where(item => TextExtensions.Contains(Path.GetExtension(item.AbsolutePath)))]);
+        foreach (string coding in new[] { "gzip", "br", "identity" })
         {
-            var agent = new UserAgent(context, coding);
-            await agent.SendAsync(lane, HttpRequestPlan.Get(site, "/"));
-            if (objects.Length > 0) await agent.SendAsync(lane, HttpRequestPlan.Get(site, objects[0].PathAndQuery));
+            await agent.SendAsync(lane, HttpRequestPlan.Get(site, "/") with { AcceptEncoding = coding });
+            if (texts.Length > 0) await agent.SendAsync(lane, HttpRequestPlan.Get(site, texts[0].PathAndQuery) with { AcceptEncoding = coding });
         }
     }
 

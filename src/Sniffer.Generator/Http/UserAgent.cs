@@ -32,7 +32,8 @@ internal sealed class UserAgent(ScenarioContext context, string? acceptEncoding 
         if (cookieHeader.Length > 0) request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
         if (plan.IfNoneMatch is not null) request.Headers.TryAddWithoutValidation("If-None-Match", plan.IfNoneMatch);
         if (plan.IfModifiedSince is not null) request.Headers.TryAddWithoutValidation("If-Modified-Since", plan.IfModifiedSince);
-        if (acceptEncoding is not null) request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        string? encodings = plan.AcceptEncoding ?? acceptEncoding;
+        if (encodings is not null) request.Headers.TryAddWithoutValidation("Accept-Encoding", encodings);
         if (plan.Referer is not null) request.Headers.TryAddWithoutValidation("Referer", plan.Referer);
         if (plan.ConnectionClose) request.Headers.ConnectionClose = true;
         request.Headers.TryAddWithoutValidation("User-Agent", "sniffer-generate/1");
@@ -50,7 +51,7 @@ internal sealed class UserAgent(ScenarioContext context, string? acceptEncoding 
             RequestCookies = CookieNames(cookieHeader),
             IfNoneMatch = plan.IfNoneMatch,
             IfModifiedSince = plan.IfModifiedSince,
-            AcceptEncoding = acceptEncoding,
+            AcceptEncoding = encodings,
             ConnectionClose = plan.ConnectionClose,
             ExpectedStatus = plan.ExpectedStatus,
         };

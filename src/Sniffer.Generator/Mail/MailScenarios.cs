@@ -128,13 +128,22 @@ internal static class MailScenarios
         }
         IMailFolder inbox = client.Inbox;
         int known = inbox.Count;
+        bool announced = false;
         using var done = new CancellationTokenSource(context.Options.RequestTimeout);
-        EventHandler<EventArgs> onCountChanged = (_, _) => { if (inbox.Count > known) done.Cancel(); };
+        EventHandler<EventArgs> onCountChanged = (_, _) =>
+        {
+            if (inbox.Count <= known || done.IsCancellationRequested) return;
+            announced = true;
+            done.Cancel();
+        };
         inbox.CountChanged += onCountChanged;
         MailEntry arriving;
         try
         {
             Task idling = client.IdleAsync(done.Token, context.Cancellation);
+            // Deliver only once the server has said "+ idling": a mail that arrived before would be announced
+            // after DONE instead, and the exchange would not show the push IDLE is for. Bounded by the IDLE timeout.
+            while (!client.IsIdle && !idling.IsCompleted && !done.IsCancellationRequested) await Task.Delay(10, context.Cancellation);
             string sender = OthersThan(context.Options.MailUsers, user).FirstOrDefault() ?? user;
             await using (SmtpSubmission submission = await SmtpSubmission.OpenAsync(context, sender, "PLAIN"))
                 arriving = await submission.SendAsync(MailComposer.Compose(context.Random, sender, [user], [], 1, MessageId(context, 0)));
@@ -144,7 +153,6 @@ internal static class MailScenarios
         {
             inbox.CountChanged -= onCountChanged;
         }
-        bool announced = inbox.Count > known;
         if (!announced) context.Fail($"no EXISTS for the new mail to {user} during IDLE");
 
         IList<UniqueId> fresh;
