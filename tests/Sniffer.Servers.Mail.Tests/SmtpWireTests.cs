@@ -148,6 +148,18 @@ public sealed class SmtpWireTests
     }
 
     [Fact]
+    public async Task Postmaster_is_always_accepted_and_read_by_the_first_user()
+    {
+        await using MailServers servers = await MailServers.StartAsync();
+        await using WireClient client = await GreetedAsync(servers);
+        await client.SendAsync("HELO c\r\nMAIL FROM:<>\r\nRCPT TO:<Postmaster>\r\nDATA\r\n");
+        await client.ReadUntilAsync("354 ");
+        await client.SendAsync("Subject: bounce\r\n\r\nx\r\n.\r\n");
+        Assert.StartsWith("250 ", await client.ReadLineAsync());
+        Assert.Single(servers.Store.Snapshot("alice", "INBOX").Messages);
+    }
+
+    [Fact]
     public async Task A_cancelled_auth_exchange_gets_501()
     {
         await using MailServers servers = await MailServers.StartAsync();

@@ -187,9 +187,18 @@ internal sealed class SmtpSession(MailStore store, SmtpTestServerOptions options
         if (_transaction.Recipients.Count >= options.MaxRecipients) return Error("452 4.5.3 Too many recipients");
         if (options.RejectedRecipients.Contains(recipient, StringComparer.OrdinalIgnoreCase))
             return Error($"550 5.1.1 <{recipient}>: Recipient address rejected");
-        // Not an open relay: mail is accepted only for the store's own domain (RFC 5321 §3.6.2 leaves relaying to policy).
-        if (!store.IsLocalDomain(recipient)) return Error($"550 5.7.1 <{recipient}>: Relay access denied");
-        if (!store.TryResolveUser(recipient, out string user)) return Error($"550 5.1.1 <{recipient}>: Mailbox unavailable");
+        string user;
+        if (IsPostmaster(recipient))
+        {
+            // RFC 5321 §4.5.1: "postmaster" (bare or at our domain) must be accepted; the first user reads it.
+            user = store.Users[0];
+        }
+        else
+        {
+            // Not an open relay: mail is accepted only for the store's own domain (RFC 5321 §3.6.2 leaves relaying to policy).
+            if (!store.IsLocalDomain(recipient)) return Error($"550 5.7.1 <{recipient}>: Relay access denied");
+            if (!store.TryResolveUser(recipient, out user)) return Error($"550 5.1.1 <{recipient}>: Mailbox unavailable");
+        }
         _transaction.Recipients.Add(user);
         return Ok("250 2.1.5 Recipient OK");
     }
@@ -250,6 +259,10 @@ internal sealed class SmtpSession(MailStore store, SmtpTestServerOptions options
         }
         return Ok($"250 2.0.0 Ok: queued as {nextQueueId()}");
     }
+
+    private bool IsPostmaster(string address) =>
+        address.Equals("postmaster", StringComparison.OrdinalIgnoreCase)
+        || address.StartsWith("postmaster@", StringComparison.OrdinalIgnoreCase) && store.IsLocalDomain(address);
 
     private void Reply(string line) => connection.Write(line + "\r\n");
 
