@@ -261,6 +261,7 @@ public sealed class SmtpStreamDissector : IStreamDissector
                     TimeNs = timeNs,
                     Depth = ++_session.Transactions,
                     Helo = _session.Helo,
+                    AuthUser = AuthenticatedUser(),
                     MailFrom = reversePath,
                     MailParameters = SmtpCommandParser.ParseParameters(mailParameters),
                 });
@@ -339,6 +340,10 @@ public sealed class SmtpStreamDissector : IStreamDissector
         if (kind == Kind.Bdat && _chunkRemaining == 0) EndChunk(timeNs);
     }
 
+    /// <summary>Who the session last authenticated as (RFC 4954 §4: a successful AUTH lasts the whole session).</summary>
+    private string? AuthenticatedUser() =>
+        _session.Authentications.LastOrDefault(a => a.Outcome == SmtpAuthOutcome.Succeeded)?.User;
+
     private Transaction OrphanTransaction(long timeNs)
     {
         var transaction = new Transaction(new SmtpTransaction
@@ -347,6 +352,7 @@ public sealed class SmtpStreamDissector : IStreamDissector
             TimeNs = timeNs,
             Depth = ++_session.Transactions,
             Helo = _session.Helo,
+            AuthUser = AuthenticatedUser(),
             MailFrom = "",
         });
         _open.Add(transaction);

@@ -1,6 +1,8 @@
 using Sniffer.Analysis.Http;
+using Sniffer.Analysis.Mail;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Packets;
+using Sniffer.Core.Records;
 using Sniffer.Decoding;
 using Sniffer.Dissectors.Http;
 using Sniffer.Dissectors.Imap;
@@ -19,6 +21,7 @@ public sealed class AnalysisPipeline : IDisposable
     private readonly TcpReassembler _reassembler;
     private readonly PipelineStatistics _statistics;
     private readonly HttpAnalysis? _httpAnalysis;
+    private readonly MailAnalysis? _mailAnalysis;
     private const long FragmentExpiryIntervalNs = 1_000_000_000;
     private long _lastExpiryNs = long.MinValue / 2;
     private bool _completed;
@@ -27,7 +30,11 @@ public sealed class AnalysisPipeline : IDisposable
     {
         Registry = BuildRegistry(options);
         // Taps see every record on its way to the sink (Wireshark's taps), and add their results at the end.
-        _httpAnalysis = options.AnalyseHttp ? new HttpAnalysis(next: sink) : null;
+        if (options.RunAnalyses)
+        {
+            _mailAnalysis = new MailAnalysis(next: sink);
+            _httpAnalysis = new HttpAnalysis(next: _mailAnalysis);
+        }
         IRecordSink tapped = _httpAnalysis ?? sink;
         _decoder = new PacketDecoder(options.Decoder, tapped);
         _reassembler = new TcpReassembler(options.Reassembly with { Dissector = options.Dissectors }, Registry, tapped);
@@ -43,6 +50,9 @@ public sealed class AnalysisPipeline : IDisposable
 
     /// <summary>Cookie jars, conditional-GET savings, connection reuse and latency; set by <see cref="Complete"/>.</summary>
     public HttpAnalysisReport? HttpReport { get; private set; }
+
+    /// <summary>The SMTP→IMAP mail paths and the mail summary; set by <see cref="Complete"/>.</summary>
+    public IReadOnlyList<SnifferRecord> MailResults { get; private set; } = [];
 
     public void Process(in CaptureFrame frame)
     {
@@ -64,6 +74,7 @@ public sealed class AnalysisPipeline : IDisposable
         _completed = true;
         _reassembler.Complete(_statistics.HasPackets ? _statistics.LastPacketNs : 0);
         HttpReport = _httpAnalysis?.Complete();
+        MailResults = _mailAnalysis?.Complete() ?? [];
     }
 
     public void Dispose() => Complete();

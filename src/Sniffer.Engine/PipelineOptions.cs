@@ -13,8 +13,11 @@ public sealed record PipelineOptions
 
     public ReassemblyOptions Reassembly { get; init; } = ReassemblyOptions.Default;
 
-    /// <summary>Run the HTTP analyses (cookie jars, conditional-GET savings, connection reuse, latency) over the records.</summary>
-    public bool AnalyseHttp { get; init; } = true;
+    /// <summary>
+    /// Run the analyses over the records: HTTP (cookie jars, conditional-GET savings, connection reuse, latency)
+    /// and mail (SMTP→IMAP paths, mail summary).
+    /// </summary>
+    public bool RunAnalyses { get; init; } = true;
 
     /// <summary>User overrides of the port table (<c>--map 18080=http</c>).</summary>
     public IReadOnlyList<PortMapping> PortMappings { get; init; } = [];

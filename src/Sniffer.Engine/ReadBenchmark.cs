@@ -42,7 +42,7 @@ public static class ReadBenchmark
         var clock = Stopwatch.StartNew();
         if (stage == BenchmarkStage.Dissect)
         {
-            using var pipeline = new AnalysisPipeline(new PipelineOptions { AnalyseHttp = false, Dissectors = dissectors ?? DissectorSettings.Default }, DiscardSink.Instance);
+            using var pipeline = new AnalysisPipeline(new PipelineOptions { RunAnalyses = false, Dissectors = dissectors ?? DissectorSettings.Default }, DiscardSink.Instance);
             while (reader.TryReadNext(out CaptureFrame frame))
             {
                 packets++;

@@ -9,7 +9,7 @@ namespace Sniffer.Storage;
 public static class SessionStore
 {
     /// <summary>Bumped whenever a document shape or index changes in a way older readers would misread.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>The default database of a capture: <c>NAME.sniffer.db</c> beside it.</summary>
     public static string DefaultPathFor(string capturePath) => capturePath + ".sniffer.db";

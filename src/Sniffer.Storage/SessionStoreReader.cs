@@ -122,6 +122,10 @@ public sealed class SessionStoreReader : IDisposable
         return content.ToArray();
     }
 
+    /// <summary>Every document of a collection in time order, streamed (for reports over collections read as documents).</summary>
+    public IEnumerable<BsonDocument> AllDocuments(string collection) =>
+        _database.GetCollection(collection).Query().OrderBy(StoredFields.Time).ToEnumerable();
+
     /// <summary>Every flow, HTTP exchange and anomaly of the database in time order per type, for a full report.</summary>
     public IEnumerable<Stored<SnifferRecord>> All(string collection)
     {

@@ -2,6 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Sniffer.Core.Records;
 using Sniffer.Dissectors.Http.Records;
+using Sniffer.Dissectors.Imap.Records;
+using Sniffer.Dissectors.Mail;
+using Sniffer.Dissectors.Smtp.Records;
 using Sniffer.Engine;
 using Sniffer.Storage.Reports;
 using Sniffer.TestSupport;
@@ -45,8 +48,16 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(emitted.OfType<HttpTransaction>().Count(), types.GetValueOrDefault("http"));
         Assert.Equal(emitted.OfType<Anomaly>().Count(), types.GetValueOrDefault("anomaly"));
 
-        // The report of the stored records is the report of the records.
-        Assert.Equal(ndjson, Report(Store(emitted, capture), ReportFormat.Ndjson));
+        // The report of the stored records is the report of the records, then the mail lines and the summary.
+        string[] stored = Report(Store(emitted, capture), ReportFormat.Ndjson).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries), stored.Take(emitted.Count(IsFlowHttpOrAnomaly)));
+        JsonElement[] rest = stored.Skip(emitted.Count(IsFlowHttpOrAnomaly)).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToArray();
+        Assert.Equal(emitted.OfType<SmtpTransaction>().Count(), rest.Count(l => l.GetProperty("type").GetString() == "smtp"));
+        Assert.Equal(emitted.OfType<ImapSession>().Count(), rest.Count(l => l.GetProperty("type").GetString() == "imap"));
+        Assert.Equal(emitted.OfType<MailMessage>().Count(), rest.Count(l => l.GetProperty("type").GetString() == "mail"));
+        Assert.Equal("summary", rest[^1].GetProperty("type").GetString());
+        Assert.Equal(emitted.OfType<FlowRecord>().Count(), rest[^1].GetProperty("flows").GetInt32());
+        Assert.Equal(emitted.OfType<Anomaly>().Count(), rest[^1].GetProperty("anomalies").EnumerateObject().Sum(k => k.Value.GetInt32()));
     }
 
     [Fact]
@@ -106,6 +117,8 @@ public sealed class ReportTests : IDisposable
             Lines(Report(report, ReportFormat.Ndjson)).Select(l => l.GetRawText()),
             document.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetRawText()));
     }
+
+    private static bool IsFlowHttpOrAnomaly(SnifferRecord record) => record is FlowRecord or HttpTransaction or Anomaly;
 
     private static List<SnifferRecord> Analyse(string capture)
     {

@@ -61,8 +61,8 @@ public sealed class RoundTripTests : IDisposable
         var document = Assert.Single(reader.Documents("Sniffer_Storage_Tests_PluginRecord", Page.First(10)));
         Assert.Equal(3, document[StoredFields.Flow].AsInt64);
         Assert.Equal(99, document[StoredFields.Time].AsInt64);
-        Assert.Equal("example.com", document["Query"].AsString);
-        Assert.Equal(2, document["Answers"].AsInt32);
+        Assert.Equal("example.com", document["query"].AsString);
+        Assert.Equal(2, document["answers"].AsInt32);
     }
 
     [Fact]

@@ -34,6 +34,9 @@ public sealed class SmtpTransaction : SnifferRecord
     /// <summary>The reverse-path without its angle brackets ("" for the null path of bounces).</summary>
     public required string MailFrom { get; init; }
 
+    /// <summary>The user the session had authenticated as when the transaction began; null without AUTH.</summary>
+    public string? AuthUser { get; init; }
+
     /// <summary>MAIL FROM parameters by upper-case keyword (SIZE, BODY, SMTPUTF8, AUTH, RET, ENVID…); a bare keyword maps to "".</summary>
     public IReadOnlyDictionary<string, string> MailParameters { get; init; } = new Dictionary<string, string>();
 

@@ -65,14 +65,26 @@ public abstract class RecordMapping<TRecord> : IRecordMapping where TRecord : Sn
 }
 
 /// <summary>
-/// Records of a type nobody mapped (a plug-in's, an analysis summary) go whole into a collection named after
-/// the type, so nothing a dissector emits is lost; they read back as documents. They pass through
+/// Records of a type nobody mapped by hand (a plug-in's, the analyses' results) go whole into the collection their
+/// <see cref="StoreCollectionAttribute"/> names, or one named after the type, so nothing a dissector emits is lost;
+/// their public properties become snake_case fields, and they read back as documents. They pass through
 /// System.Text.Json rather than LiteDB's mapper, whose generated accessors fail on some record shapes with an
 /// InvalidProgramException — which, thrown on the writer thread, would have stopped the whole store.
 /// </summary>
 internal sealed class GenericRecordMapping(Type type) : IRecordMapping
 {
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private static readonly string[] SharedFields =
+        [JsonNamingPolicy.SnakeCaseLower.ConvertName(nameof(SnifferRecord.FlowId)), JsonNamingPolicy.SnakeCaseLower.ConvertName(nameof(SnifferRecord.TimeNs))];
+
+    private readonly string? _kind = type.GetCustomAttributes(typeof(StoreCollectionAttribute), inherit: false)
+        .Cast<StoreCollectionAttribute>().FirstOrDefault()?.Kind;
 
     public Type RecordType => type;
 
@@ -93,7 +105,7 @@ internal sealed class GenericRecordMapping(Type type) : IRecordMapping
             foreach (var (name, value) in fields)
             {
                 // The shared fields are already set under their stored names.
-                if (name is not nameof(SnifferRecord.FlowId) and not nameof(SnifferRecord.TimeNs)) document[name] = value;
+                if (!SharedFields.Contains(name)) document[name] = value;
             }
         }
         catch (Exception error) when (error is NotSupportedException or JsonException or InvalidOperationException)
@@ -101,13 +113,28 @@ internal sealed class GenericRecordMapping(Type type) : IRecordMapping
             // A type JSON cannot express still leaves a trace where its records would be, rather than failing the batch.
             document["unstorable"] = error.Message;
         }
+        if (_kind is not null) document["kind"] = _kind;
         batch.Add(Collection, document);
     }
 
     public SnifferRecord Read(BsonDocument document) =>
         throw new NotSupportedException($"{type.FullName} is stored generically; read its documents from '{Collection}'");
 
-    /// <summary>"Acme.Dns.DnsQuery" → "Acme_Dns_DnsQuery": the full name, so two plug-ins' "Query" types do not share a collection.</summary>
+    /// <summary>
+    /// The attribute's name, else "Acme.Dns.DnsQuery" → "Acme_Dns_DnsQuery": the full name, so two plug-ins'
+    /// "Query" types do not share a collection.
+    /// </summary>
     internal static string CollectionNameFor(Type type) =>
-        new((type.FullName ?? type.Name).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+        type.GetCustomAttributes(typeof(StoreCollectionAttribute), inherit: false).Cast<StoreCollectionAttribute>().FirstOrDefault()?.Name
+        ?? new string((type.FullName ?? type.Name).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+}
+
+/// <summary>
+/// Base of mappings whose records are read back as documents only (mail sessions, messages): their records are
+/// built incrementally by the dissectors and have no public constructor worth mirroring for the store.
+/// </summary>
+public abstract class DocumentRecordMapping<TRecord> : RecordMapping<TRecord> where TRecord : SnifferRecord
+{
+    protected override TRecord ReadRecord(BsonDocument document) =>
+        throw new NotSupportedException($"{typeof(TRecord).Name} records read back as documents of '{Collection}'");
 }

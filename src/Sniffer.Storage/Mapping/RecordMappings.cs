@@ -8,10 +8,16 @@ public sealed class RecordMappings
     private readonly Dictionary<Type, IRecordMapping> _byType = [];
     private readonly ConcurrentDictionary<Type, IRecordMapping> _generic = new();
 
-    /// <summary>Flows, HTTP exchanges (with their cookies and bodies) and anomalies.</summary>
+    /// <summary>Flows, HTTP exchanges (with their cookies and bodies), SMTP and IMAP sessions, messages and anomalies.</summary>
     public static RecordMappings CreateDefault() => new RecordMappings()
         .Add(new FlowMapping())
         .Add(new HttpTransactionMapping())
+        .Add(new Mail.SmtpSessionMapping())
+        .Add(new Mail.SmtpTransactionMapping())
+        .Add(new Mail.ImapSessionMapping())
+        .Add(new Mail.ImapCommandMapping())
+        .Add(new Mail.ImapTransferMapping())
+        .Add(new Mail.MailMessageMapping())
         .Add(new AnomalyMapping());
 
     public RecordMappings Add(IRecordMapping mapping)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LiteDB;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Records;
 using Sniffer.Dissectors.Http.Records;
@@ -16,22 +17,33 @@ public enum ReportFormat
 }
 
 /// <summary>
-/// Flows, HTTP exchanges and anomalies as flat JSON objects, in capture-time order. The field set is
-/// documented in SCHEMA.md; flow-bound records carry the endpoints of their flow, client → server, as
-/// Suricata's eve.json does, so a line can be read without joining.
+/// Flows, HTTP exchanges and anomalies as flat JSON objects, in capture-time order; from a database, then the mail
+/// lines (<c>smtp</c>, <c>imap</c>, <c>mail</c>, each in time order) and a last <c>summary</c> line with the
+/// analyses. The field set is documented in SCHEMA.md; flow-bound records carry the endpoints of their flow,
+/// client → server, as Suricata's eve.json does, so a line can be read without joining.
 /// </summary>
 public sealed class RecordReport
 {
     private readonly IReadOnlyDictionary<(int Capture, long Flow), FlowRecord> _flows;
     private readonly IEnumerable<Stored<SnifferRecord>> _records;
+    private readonly SessionStoreReader? _store;
 
-    private RecordReport(IReadOnlyDictionary<(int, long), FlowRecord> flows, IEnumerable<Stored<SnifferRecord>> records)
+    /// <summary>Bytes each 304 saved, by (capture, flow, exchange index), from the conditional-GET analysis.</summary>
+    private readonly IReadOnlyDictionary<(int, long, int), long?>? _savedBytes;
+
+    private RecordReport(IReadOnlyDictionary<(int, long), FlowRecord> flows, IEnumerable<Stored<SnifferRecord>> records,
+        SessionStoreReader? store = null, IReadOnlyDictionary<(int, long, int), long?>? savedBytes = null)
     {
         _flows = flows;
         _records = records;
+        _store = store;
+        _savedBytes = savedBytes;
     }
 
-    /// <summary>Records of one analysis held in memory (a capture analysed without a database): capture 1.</summary>
+    /// <summary>
+    /// Records of one analysis held in memory (a capture analysed without a database): capture 1; flows, HTTP
+    /// exchanges and anomalies only — the mail lines and the summary come from a database.
+    /// </summary>
     public static RecordReport FromRecords(IEnumerable<SnifferRecord> records)
     {
         List<Stored<SnifferRecord>> reported = records.Where(IsReported)
@@ -41,10 +53,20 @@ public sealed class RecordReport
         return new RecordReport(FlowIndex(reported), reported);
     }
 
-    /// <summary>A database's flows, HTTP exchanges and anomalies, streamed in time order (flows first on equal times, as <see cref="Rank"/> says).</summary>
-    public static RecordReport FromStore(SessionStoreReader store) =>
-        new(FlowIndex(store.All(StoreCollections.Flows)),
-            MergeByTime([store.All(StoreCollections.Flows), store.All(StoreCollections.Http), store.All(StoreCollections.Anomalies)]));
+    /// <summary>
+    /// A database's flows, HTTP exchanges and anomalies, streamed in time order (flows first on equal times, as
+    /// <see cref="Rank"/> says), then its mail lines and the summary.
+    /// </summary>
+    public static RecordReport FromStore(SessionStoreReader store)
+    {
+        var savedBytes = new Dictionary<(int, long, int), long?>();
+        foreach (var saving in store.AllDocuments(StoreCollections.ConditionalGets))
+            savedBytes[(saving[StoredFields.Capture].AsInt32, saving[StoredFields.Flow].AsInt64, saving["index"].AsInt32)] =
+                saving["bytes_saved"].IsNull ? null : saving["bytes_saved"].AsInt64;
+        return new(FlowIndex(store.All(StoreCollections.Flows)),
+            MergeByTime([store.All(StoreCollections.Flows), store.All(StoreCollections.Http), store.All(StoreCollections.Anomalies)]),
+            store, savedBytes);
+    }
 
     public void Write(Stream output, ReportFormat format)
     {
@@ -54,16 +76,21 @@ public sealed class RecordReport
             json.WriteStartObject();
             json.WriteStartArray("records");
         }
-        foreach (Stored<SnifferRecord> stored in _records)
+        foreach (Stored<SnifferRecord> stored in _records) EndLine(WriteRecord(json, stored));
+        if (_store is not null)
         {
-            WriteRecord(json, stored);
-            if (format == ReportFormat.Ndjson)
-            {
-                json.Flush();
-                output.WriteByte((byte)'\n');
-                json.Reset();
-            }
+            var mail = new MailReportLines(_store, EndpointsOf);
+            foreach (Action<Utf8JsonWriter> line in mail.Lines()) EndLine(WriteLine(json, line));
+            EndLine(WriteLine(json, writer => SummaryReportLine.Write(writer, _store, _flows.Values)));
         }
+        void EndLine(Utf8JsonWriter written)
+        {
+            if (format != ReportFormat.Ndjson) return;
+            written.Flush();
+            output.WriteByte((byte)'\n');
+            written.Reset();
+        }
+
         if (format == ReportFormat.Json)
         {
             json.WriteEndArray();
@@ -110,32 +137,27 @@ public sealed class RecordReport
         }
     }
 
-    private void WriteRecord(Utf8JsonWriter json, Stored<SnifferRecord> stored)
+    private static Utf8JsonWriter WriteLine(Utf8JsonWriter json, Action<Utf8JsonWriter> write)
+    {
+        json.WriteStartObject();
+        write(json);
+        json.WriteEndObject();
+        return json;
+    }
+
+    private Utf8JsonWriter WriteRecord(Utf8JsonWriter json, Stored<SnifferRecord> stored)
     {
         SnifferRecord record = stored.Record;
         json.WriteStartObject();
-        json.WriteString("type", record switch { FlowRecord => "flow", HttpTransaction => "http", _ => "anomaly" });
-        json.WriteNumber("ts", UnixSeconds(record.TimeNs));
-        json.WriteNumber("capture", stored.Capture);
-        if (record.FlowId != 0)
-        {
-            json.WriteNumber("flow", record.FlowId);
-            FlowRecord? flow = record as FlowRecord ?? _flows.GetValueOrDefault((stored.Capture, record.FlowId));
-            if (flow is not null)
-            {
-                json.WriteString("src_ip", flow.ClientAddress);
-                json.WriteNumber("src_port", flow.ClientPort);
-                json.WriteString("dest_ip", flow.ServerAddress);
-                json.WriteNumber("dest_port", flow.ServerPort);
-            }
-        }
+        WriteCommon(json, record switch { FlowRecord => "flow", HttpTransaction => "http", _ => "anomaly" },
+            record.TimeNs, stored.Capture, record.FlowId, record as FlowRecord);
         switch (record)
         {
             case FlowRecord flow:
                 WriteFlow(json, flow);
                 break;
             case HttpTransaction http:
-                WriteHttp(json, http);
+                WriteHttp(json, http, _savedBytes?.GetValueOrDefault((stored.Capture, http.FlowId, http.Index)));
                 break;
             case Anomaly anomaly:
                 json.WriteString("kind", anomaly.Kind);
@@ -143,7 +165,27 @@ public sealed class RecordReport
                 break;
         }
         json.WriteEndObject();
+        return json;
     }
+
+    /// <summary>The fields every line starts with: <c>type</c>, <c>ts</c>, <c>capture</c> and, for flow-bound records, the flow's endpoints.</summary>
+    internal void WriteCommon(Utf8JsonWriter json, string type, long timeNs, int capture, long flowId, FlowRecord? flow = null)
+    {
+        json.WriteString("type", type);
+        json.WriteNumber("ts", UnixSeconds(timeNs));
+        json.WriteNumber("capture", capture);
+        if (flowId == 0) return;
+        json.WriteNumber("flow", flowId);
+        flow ??= _flows.GetValueOrDefault((capture, flowId));
+        if (flow is null) return;
+        json.WriteString("src_ip", flow.ClientAddress);
+        json.WriteNumber("src_port", flow.ClientPort);
+        json.WriteString("dest_ip", flow.ServerAddress);
+        json.WriteNumber("dest_port", flow.ServerPort);
+    }
+
+    private void EndpointsOf(Utf8JsonWriter json, string type, BsonDocument document) =>
+        WriteCommon(json, type, document[StoredFields.Time].AsInt64, document[StoredFields.Capture].AsInt32, document[StoredFields.Flow].AsInt64);
 
     private static void WriteFlow(Utf8JsonWriter json, FlowRecord flow)
     {
@@ -156,7 +198,7 @@ public sealed class RecordReport
         json.WriteString("close_reason", CloseReason(flow.CloseReason));
     }
 
-    private static void WriteHttp(Utf8JsonWriter json, HttpTransaction http)
+    private static void WriteHttp(Utf8JsonWriter json, HttpTransaction http, long? savedBytes)
     {
         json.WriteString("method", http.Request?.Method);
         json.WriteString("host", http.Host);
@@ -171,8 +213,9 @@ public sealed class RecordReport
         WriteNames(json, "cookies_set", http.SetCookies.Select(c => c.Name));
         json.WriteBoolean("conditional", http.Caching.Revalidation != HttpRevalidation.Unconditional);
         json.WriteBoolean("not_modified", http.Response?.StatusCode == 304);
-        // Filled in by the conditional-GET analysis once it exists; null says "not computed", not "zero".
-        json.WriteNull("saved_bytes");
+        // From the conditional-GET analysis: what a 304 spared; null says "not a 304, or not known", not "zero".
+        if (savedBytes is { } saved) json.WriteNumber("saved_bytes", saved);
+        else json.WriteNull("saved_bytes");
         WriteMilliseconds(json, "ttfb_ms", http.Timings.WaitNs);
         WriteMilliseconds(json, "transfer_ms", http.Timings.ReceiveNs);
     }

@@ -58,7 +58,7 @@ public sealed class ReferenceReassemblyTests
         // deliberately nonsense; the five real ones (server ports 8000-8004) must come out whole.
         var recording = new RecordingDissectorFactory();
         var sink = new ListSink();
-        using (var pipeline = new AnalysisPipeline(new PipelineOptions { AnalyseHttp = false }, sink))
+        using (var pipeline = new AnalysisPipeline(new PipelineOptions { RunAnalyses = false }, sink))
         {
             pipeline.Registry.Add(recording);
             for (ushort port = 8000; port <= 8004; port++) pipeline.Registry.Map(port, RecordingDissectorFactory.ProtocolName);
@@ -84,7 +84,7 @@ public sealed class ReferenceReassemblyTests
     private static List<SnifferRecord> Analyse(string path)
     {
         var sink = new ListSink();
-        using (var pipeline = new AnalysisPipeline(new PipelineOptions { AnalyseHttp = false }, sink))
+        using (var pipeline = new AnalysisPipeline(new PipelineOptions { RunAnalyses = false }, sink))
         {
             Assert.False(CaptureFileAnalysis.Read([path], pipeline).Failed);
         }

@@ -19,6 +19,7 @@ public enum SavingBasis
 /// One conditional GET answered 304 Not Modified and what it saved compared with fetching the object again.
 /// <see cref="SnifferRecord.FlowId"/> and <see cref="SnifferRecord.TimeNs"/> are the 304's transaction.
 /// </summary>
+[StoreCollection("conditional_gets")]
 public sealed class ConditionalGetSaving : SnifferRecord
 {
     public required string Client { get; init; }
@@ -54,6 +55,7 @@ public sealed record UrlSavings(string Url, int NotModified, long BytesSaved, in
 public sealed record ValidatorlessUrl(string Url, int Responses, long Bytes);
 
 /// <summary>Capture-wide conditional GET totals: what revalidation saved, and what could not be revalidated.</summary>
+[StoreCollection("summaries", Kind = "conditional_get")]
 public sealed class ConditionalGetSummary : SnifferRecord
 {
     /// <summary>Requests with If-None-Match or If-Modified-Since.</summary>

@@ -8,6 +8,7 @@ namespace Sniffer.Analysis.Http.Cookies;
 /// <see cref="SnifferRecord.TimeNs"/> is its creation time (the first Set-Cookie, kept across updates) and
 /// <see cref="SnifferRecord.FlowId"/> the connection whose response set it last.
 /// </summary>
+[StoreCollection("cookie_jars")]
 public sealed class CookieJarEntry : SnifferRecord
 {
     /// <summary>The client's IP address: every program on one host shares this jar in the analysis.</summary>
@@ -68,6 +69,7 @@ public sealed class CookieJarEntry : SnifferRecord
 /// started, by script (document.cookie), or typed in by hand (curl -b). One per client, host, name and value;
 /// <see cref="SnifferRecord.TimeNs"/> and <see cref="SnifferRecord.FlowId"/> are the first request that sent it.
 /// </summary>
+[StoreCollection("unseen_cookies")]
 public sealed class UnseenCookie : SnifferRecord
 {
     public required string Client { get; init; }
@@ -89,6 +91,7 @@ public sealed class UnseenCookie : SnifferRecord
 /// tracker uses to follow a user across sites (personal data under GDPR). <see cref="SnifferRecord.TimeNs"/>
 /// and <see cref="SnifferRecord.FlowId"/> are its first third-party send.
 /// </summary>
+[StoreCollection("tracking_ids")]
 public sealed class TrackingIdentifier : SnifferRecord
 {
     public required string Client { get; init; }

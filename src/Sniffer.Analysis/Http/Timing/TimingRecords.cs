@@ -7,6 +7,7 @@ namespace Sniffer.Analysis.Http.Timing;
 /// only on a connection's first exchange), send, wait (time to first byte) and receive (transmission).
 /// <see cref="SnifferRecord.FlowId"/> and <see cref="SnifferRecord.TimeNs"/> are the transaction's.
 /// </summary>
+[StoreCollection("object_timings")]
 public sealed class ObjectTiming : SnifferRecord
 {
     public required string Client { get; init; }
@@ -30,6 +31,7 @@ public sealed class ObjectTiming : SnifferRecord
 /// object (about 2 RTT + transmission time each); a persistent one pays it once, so it saves
 /// (requests − 1) handshake RTTs. <see cref="SnifferRecord.TimeNs"/> is the connection's first packet.
 /// </summary>
+[StoreCollection("connection_reuse")]
 public sealed class ConnectionReuseSummary : SnifferRecord
 {
     public required string Client { get; init; }
@@ -81,6 +83,7 @@ public sealed class LatencyDistribution
 /// Connection reuse and latency for one host, or for the whole capture when <see cref="Host"/> is null:
 /// handshake RTT per connection and time to first byte per request.
 /// </summary>
+[StoreCollection("summaries", Kind = "timing")]
 public sealed class TimingSummary : SnifferRecord
 {
     /// <summary>The host (as sent, lower case); null for the whole capture; "(other hosts)" past the host limit.</summary>
