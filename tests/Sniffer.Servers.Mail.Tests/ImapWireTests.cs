@@ -77,6 +77,22 @@ public sealed class ImapWireTests
     }
 
     [Fact]
+    public async Task A_client_that_keeps_failing_is_disconnected()
+    {
+        await using MailServers servers = await MailServers.StartAsync();
+        await using WireClient client = await GreetedAsync(servers);
+        for (int i = 1; i < 20; i++)
+        {
+            await client.SendAsync($"A{i} LOGIN bob wrong{i}\r\n");
+            Assert.Equal($"A{i} NO [AUTHENTICATIONFAILED] Invalid credentials", await client.ReadLineAsync());
+        }
+        await client.SendAsync("A20 LOGIN bob secret\"\r\n");
+        Assert.Equal("A20 BAD Unterminated quoted string", await client.ReadLineAsync());
+        Assert.Equal("* BYE Too many bad commands or failed logins", await client.ReadLineAsync());
+        Assert.Null(await client.ReadLineAsync());
+    }
+
+    [Fact]
     public async Task Authenticate_plain_asks_with_an_empty_continuation()
     {
         await using MailServers servers = await MailServers.StartAsync();

@@ -16,8 +16,8 @@ internal sealed partial class ImapSession
 {
     private const string Capabilities = ImapTestServer.Capabilities;
 
-    /// <summary>BAD replies tolerated before the server hangs up on a client that keeps sending nonsense.</summary>
-    private const int MaxBadCommands = 20;
+    /// <summary>BAD replies and failed logins tolerated before the server hangs up (so no client can loop forever).</summary>
+    private const int MaxStrikes = 20;
 
     private static readonly HashSet<string> AnyState = ["CAPABILITY", "NOOP", "LOGOUT"];
     private static readonly HashSet<string> NotAuthenticatedOnly = ["LOGIN", "AUTHENTICATE"];
@@ -32,7 +32,7 @@ internal sealed partial class ImapSession
     private readonly SemaphoreSlim _mailArrived = new(0, 1);
     private ImapState _state = ImapState.NotAuthenticated;
     private string _user = "";
-    private int _badCommands;
+    private int _strikes;
 
     public ImapSession(MailStore store, ImapTestServerOptions options, LineConnection connection)
     {
@@ -188,13 +188,20 @@ internal sealed partial class ImapSession
         var bytes = new byte[response.Length];
         if (!Convert.TryFromBase64String(response, bytes, out int written)) return "BAD Invalid base64 in authentication response";
         (string Login, string Password)? credentials = SaslPlain.Split(Encoding.UTF8.GetString(bytes, 0, written));
-        if (credentials is null) return "NO [AUTHENTICATIONFAILED] Malformed PLAIN response";
-        return CompleteLogin(credentials.Value.Login, credentials.Value.Password, "AUTHENTICATE");
+        return credentials is null
+            ? FailLogin("Malformed PLAIN response")
+            : CompleteLogin(credentials.Value.Login, credentials.Value.Password, "AUTHENTICATE");
+    }
+
+    private string FailLogin(string reason)
+    {
+        Strike();
+        return "NO [AUTHENTICATIONFAILED] " + reason;
     }
 
     private string CompleteLogin(string login, string password, string command)
     {
-        if (!_store.Authenticate(login, password, out string user)) return "NO [AUTHENTICATIONFAILED] Invalid credentials";
+        if (!_store.Authenticate(login, password, out string user)) return FailLogin("Invalid credentials");
         _user = user;
         _state = ImapState.Authenticated;
         // RFC 3501 §7.1: the capabilities in the completion spare the client a CAPABILITY round trip.
@@ -324,12 +331,17 @@ internal sealed partial class ImapSession
 
     private void Tagged(string tag, string text) => _connection.Write(tag + " " + text + "\r\n");
 
-    /// <summary>Sends a tagged BAD; after too many the session says BYE and ends.</summary>
     private void Bad(string tag, string reason)
     {
         Tagged(tag, "BAD " + reason);
-        if (++_badCommands < MaxBadCommands) return;
-        Untagged("BYE Too many bad commands");
+        Strike();
+    }
+
+    /// <summary>Counts a BAD or a failed login; at the limit the session says BYE and ends.</summary>
+    private void Strike()
+    {
+        if (++_strikes < MaxStrikes) return;
+        Untagged("BYE Too many bad commands or failed logins");
         _state = ImapState.Logout;
     }
 
