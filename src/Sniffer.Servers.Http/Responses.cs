@@ -8,10 +8,17 @@ namespace Sniffer.Servers.Http;
 /// <summary>Writing whole bodies: Content-Length always, compression for text types, nothing for HEAD.</summary>
 internal static class Responses
 {
+    public const string NoStore = "no-store";
+
+    /// <summary>
+    /// A body made for this request. Unless the caller chose otherwise it is not to be stored: the objects, with
+    /// their validators, are what the site offers to caches.
+    /// </summary>
     public static Task WriteAsync(HttpContext context, string contentType, byte[] body)
     {
         HttpResponse response = context.Response;
         response.ContentType = contentType;
+        if (!response.Headers.ContainsKey(HeaderNames.CacheControl)) response.Headers.CacheControl = NoStore;
         if (ContentCodings.IsCompressible(contentType))
         {
             // The body depends on Accept-Encoding, which caches must know to key on it (RFC 9110 §12.5.5).

@@ -52,8 +52,6 @@ internal sealed class TestSiteApplication(ObjectCatalog catalog, int pageObjects
         {
             context.Response.Headers.Append(HeaderNames.SetCookie, $"{TestSite.SessionCookie}={NewIdentifier()}; Path=/; HttpOnly");
         }
-        // The page is made per visitor (it may set a cookie), so no cache may reuse it.
-        context.Response.Headers.CacheControl = "no-store";
         return Responses.WriteAsync(context, Html, Encoding.UTF8.GetBytes(SitePages.Page(TestSite.ObjectNames.Take(pageObjects))));
     }
 
@@ -123,6 +121,7 @@ internal sealed class TestSiteApplication(ObjectCatalog catalog, int pageObjects
         }
         const int chunks = 5;
         context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = Responses.NoStore;
         if (HttpMethods.IsHead(context.Request.Method)) return;
         for (int chunk = 1; chunk <= chunks; chunk++)
         {
@@ -220,7 +219,7 @@ internal sealed class TestSiteApplication(ObjectCatalog catalog, int pageObjects
                 $"{TestSite.TrackerCookie}={NewIdentifier()}; Domain={TestSite.TrackerHost}; Path=/; Max-Age={TrackerCookieSeconds}; SameSite=None");
         }
         // Never cached, so every page view reaches the tracker.
-        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.CacheControl = Responses.NoStore;
         context.Response.ContentType = "image/gif";
         return Responses.WriteBodyAsync(context, ObjectContent.TrackingPixel.ToArray());
     }

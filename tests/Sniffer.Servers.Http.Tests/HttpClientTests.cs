@@ -18,11 +18,14 @@ public sealed partial class HttpClientTests
         await using var server = await HttpTestServer.StartAsync(new HttpTestServerOptions { PageObjects = 6 });
         using HttpClient client = TestClients.For(server);
 
-        string page = await client.GetStringAsync("/");
+        using HttpResponseMessage pageResponse = await client.GetAsync("/");
+        string page = await pageResponse.Content.ReadAsStringAsync();
 
         string[] referenced = ObjectReference().Matches(page).Select(m => m.Groups[1].Value).ToArray();
         Assert.Equal(TestSite.ObjectNames.Take(6).Order(), referenced.Order());
         Assert.Contains($"src=\"{TestSite.TrackerPixelUrl}\"", page);
+        // Made per visitor, so never stored; only the objects are offered to caches.
+        Assert.True(pageResponse.Headers.CacheControl?.NoStore);
         foreach (string name in referenced)
         {
             using HttpResponseMessage response = await client.GetAsync($"/objects/{name}");
@@ -227,6 +230,7 @@ public sealed partial class HttpClientTests
         string body = await response.Content.ReadAsStringAsync();
 
         Assert.True(response.Headers.TransferEncodingChunked);
+        Assert.True(response.Headers.CacheControl?.NoStore);
         string[] lines = body.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(5, lines.Length);
         Assert.StartsWith("chunk 5 of 5: eeeee", lines[4]);
