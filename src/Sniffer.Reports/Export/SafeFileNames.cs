@@ -56,15 +56,17 @@ public sealed class SafeFileNames
     public static string Sanitise(string? wanted)
     {
         if (string.IsNullOrWhiteSpace(wanted)) return "";
-        var builder = new StringBuilder(wanted.Length);
-        foreach (Rune rune in wanted.Normalize(NormalizationForm.FormC).EnumerateRunes())
+        // RFC 6266 §4.3: discard any directory information; only the last segment, by either separator, is a name.
+        string segment = wanted[(wanted.LastIndexOfAny(['/', '\\']) + 1)..];
+        var builder = new StringBuilder(segment.Length);
+        foreach (Rune rune in segment.Normalize(NormalizationForm.FormC).EnumerateRunes())
         {
             bool bad = Rune.IsControl(rune) || rune.Value is >= 0x202A and <= 0x202E or >= 0x2066 and <= 0x2069 or 0xFEFF
                 || (rune.IsAscii && Forbidden.Contains((char)rune.Value));
             builder.Append(bad ? "_" : rune.ToString());
         }
         string name = builder.ToString();
-        while (name.Contains("..", StringComparison.Ordinal)) name = name.Replace("..", "_", StringComparison.Ordinal);
+        while (name.Contains("..", StringComparison.Ordinal)) name = name.Replace("..", ".", StringComparison.Ordinal);
         // Leading dots hide files (and "." names the folder); trailing dots and spaces are dropped by Windows.
         name = name.Trim().TrimStart('.').TrimEnd('.', ' ');
         if (name.Length == 0) return "";
