@@ -51,7 +51,7 @@ internal sealed partial class ImapSession
             Untagged($"OK [CAPABILITY {Capabilities}] Sniffer IMAP test server ready");
             while (_state != ImapState.Logout)
             {
-                if (!_connection.HasBufferedInput) await _connection.FlushAsync();
+                if (!_connection.HasBufferedLine) await _connection.FlushAsync();
                 CommandRead read = await _reader.ReadAsync();
                 switch (read.Status)
                 {

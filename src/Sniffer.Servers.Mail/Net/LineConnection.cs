@@ -44,8 +44,11 @@ internal sealed class LineConnection : IAsyncDisposable
         _shutdown = shutdown;
     }
 
-    /// <summary>True when bytes the client sent are already buffered (pipelined input waiting to be read).</summary>
-    public bool HasBufferedInput => _end > _start;
+    /// <summary>
+    /// True when a whole line the client sent is already buffered (pipelined commands waiting): replies may wait to go
+    /// out together. A partial line does not count, so a client waiting for replies before finishing it is never stalled.
+    /// </summary>
+    public bool HasBufferedLine => Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start) >= 0;
 
     /// <summary>
     /// Reads up to the next LF. A line longer than <paramref name="maxLength"/> bytes (terminator included) is read to

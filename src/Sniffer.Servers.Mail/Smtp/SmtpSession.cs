@@ -27,7 +27,7 @@ internal sealed class SmtpSession(MailStore store, SmtpTestServerOptions options
         {
             while (true)
             {
-                if (!connection.HasBufferedInput) await connection.FlushAsync();
+                if (!connection.HasBufferedLine) await connection.FlushAsync();
                 ReceivedLine line = await connection.ReadLineAsync(Math.Max(AuthLineLength, options.MaxLineLength));
                 if (line.Status == LineStatus.Closed) return;
                 bool goOn = line.Status == LineStatus.TooLong ? Error("500 5.5.2 Line too long") : await HandleAsync(line.Text);
