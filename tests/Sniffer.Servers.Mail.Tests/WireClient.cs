@@ -71,9 +71,6 @@ internal sealed class WireClient : IAsyncDisposable
         }
     }
 
-    /// <summary>True when nothing arrives before the server's reply to a later probe would (used to show the server waits).</summary>
-    public bool HasPendingData => _pending.Count > 0 || _client.Available > 0;
-
     public async ValueTask DisposeAsync()
     {
         await _stream.DisposeAsync();
