@@ -21,6 +21,9 @@ public sealed class HttpTestServer : IAsyncDisposable
     /// <summary>How long stopping waits for requests in flight before Kestrel aborts their connections.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
+    private const int MaxConnections = 256;
+    private const long MaxRequestBodyBytes = 30 * 1024 * 1024;
+
     private readonly WebApplication _application;
 
     private HttpTestServer(WebApplication application, IPEndPoint endPoint)
@@ -63,6 +66,10 @@ public sealed class HttpTestServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Bounds for a server anyone on loopback can reach: a browser opens six connections per host, a load
+            // test a few dozen; an upload of 30 MB is more than any test sends.
+            kestrel.Limits.MaxConcurrentConnections = MaxConnections;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             kestrel.Listen(options.Bind, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         });
         WebApplication application = builder.Build();

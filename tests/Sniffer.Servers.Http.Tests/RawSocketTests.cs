@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Xunit;
 
@@ -130,5 +131,18 @@ public sealed class RawSocketTests
         Assert.Equal("Accept-Encoding", notModified.Header("Vary"));
         Assert.Null(notModified.Header("Content-Length"));
         Assert.Equal(404, next.Status);
+    }
+
+    [Fact]
+    public async Task ListensOnIPv6LoopbackToo()
+    {
+        await using var server = await HttpTestServer.StartAsync(new HttpTestServerOptions { Bind = IPAddress.IPv6Loopback });
+        using var connection = RawHttpConnection.Open(server.EndPoint);
+
+        connection.Send(RawHttpConnection.Request("GET", "/objects/data.json"));
+        RawResponse response = connection.ReadResponse();
+
+        Assert.Equal($"http://[::1]:{server.EndPoint.Port}/", server.BaseAddress.ToString());
+        Assert.Equal(200, response.Status);
     }
 }
