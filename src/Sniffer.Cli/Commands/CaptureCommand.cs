@@ -2,6 +2,7 @@ using System.CommandLine;
 using Sniffer.Capture.Files;
 using Sniffer.Capture.Live;
 using Sniffer.Engine;
+using Sniffer.Storage;
 
 namespace Sniffer.Cli.Commands;
 
@@ -18,12 +19,22 @@ internal static class CaptureCommand
         var durationOption = new Option<TimeSpan?>("--duration") { Description = "Stop after this long (500ms, 30s, 5m, 1h)", CustomParser = DurationParser.Parse };
         var countOption = new Option<long?>("--count", "-c") { Description = "Stop after this many packets" };
         var bufferOption = new Option<int>("--buffer-mb") { Description = "libpcap buffer in MB", DefaultValueFactory = _ => 64 };
+        var dbOption = new Option<FileInfo?>("--db")
+        {
+            Description = "Store what the analysis finds in this session database as it captures (default with -w: OUT.sniffer.db beside it)",
+        };
+        var noStoreOption = new Option<bool>("--no-store") { Description = "Analyse only; write no session database, even with -w" };
         var analysis = new AnalysisOptions();
 
         var command = new Command("capture", "Capture live from an interface; Ctrl-C, --duration or --count stop it")
         {
             interfaceOption, filterOption, snaplenOption, promiscuousOption, writeOption, durationOption, countOption, bufferOption,
+            dbOption, noStoreOption,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(noStoreOption) && result.GetValue(dbOption) is not null) result.AddError("--db and --no-store contradict each other");
+        });
         analysis.AddTo(command);
         snaplenOption.Validators.Add(result =>
         {
@@ -50,19 +61,31 @@ internal static class CaptureCommand
             };
             var stop = new LiveStopConditions(parse.GetValue(durationOption), parse.GetValue(countOption));
             FileInfo? output = parse.GetValue(writeOption);
+            string? db = parse.GetValue(noStoreOption) ? null
+                : parse.GetValue(dbOption)?.FullName ?? (output is null ? null : SessionStore.DefaultPathFor(output.FullName));
 
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += onCancel;
             try
             {
-                var counting = new CountingSink();
+                // The store opens first: a database another process holds fails before any packet is taken.
+                using SessionStoreWriter? store = db is null ? null : SessionStoreWriter.Open(db);
+                var counting = new CountingSink(store);
                 using var pipeline = new AnalysisPipeline(analysis.Read(parse), counting);
                 using LiveCapture capture = LiveCapture.Start(options);
+                store?.BeginCapture(new CaptureSource(output?.FullName ?? $"live:{capture.InterfaceName}")
+                {
+                    Interface = capture.InterfaceName,
+                    Filter = options.Filter,
+                });
                 using PcapFileWriter? writer = output is null ? null : PcapFileWriter.Create(output.FullName, capture.LinkType, capture.Snaplen);
                 Console.Error.WriteLine($"Capturing on '{capture.InterfaceName}' ({capture.LinkType}){(options.Filter is null ? "" : $", filter \"{options.Filter}\"")}; Ctrl-C stops");
                 LiveCaptureResult result = LiveAnalysis.Run(capture, pipeline, writer, stop, cancel.Token);
+                store?.EndCapture(StoredTotals.Of(pipeline.Statistics));
+                store?.Complete();
                 SummaryPrinter.PrintLive(result, pipeline, counting, output?.FullName);
+                if (db is not null) Console.Error.WriteLine($"sniffer: stored in {db}");
                 return ExitCodes.Success;
             }
             finally

@@ -78,6 +78,90 @@ public sealed class CaptureCommandTests
         Assert.Equal(3, syns);
     }
 
+    [LiveCaptureFact]
+    public void CaptureWithDbStoresTheExchangesAsTheyHappenAndNoStoreWritesNone()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var output = TemporaryFile.WithContent([], ".pcap");
+        // Not the default path (capture.pcap.sniffer.db), which the --no-store run below must leave absent.
+        string db = output.Path + ".chosen.sniffer.db";
+        try
+        {
+            string[] arguments = ["capture", "-i", "lo", "-f", $"tcp port {port}", "-w", output.Path, "--db", db, "--map", $"{port}=http"];
+            using Process sniffer = SnifferProcess.Start(arguments);
+            WaitUntilCapturing(sniffer);
+            for (int i = 0; i < 3; i++) Exchange(listener, port, $"/item/{i}");
+            Thread.Sleep(300);
+            SnifferProcess.Interrupt(sniffer);
+            ProcessResult result = SnifferProcess.WaitForExit(sniffer, arguments);
+            Assert.True(result.ExitCode == 0, result.StandardError);
+
+            using (var reader = Sniffer.Storage.SessionStoreReader.Open(db))
+            {
+                var capture = Assert.Single(reader.Captures());
+                Assert.Equal("lo", capture.Source.Interface);
+                Assert.Equal($"tcp port {port}", capture.Source.Filter);
+                Assert.True(capture.Complete);
+                var exchanges = reader.Http(Sniffer.Storage.Page.First(10));
+                Assert.Equal(["/item/0", "/item/1", "/item/2"], exchanges.Select(e => e.Record.Request!.Target).Order());
+                Assert.All(exchanges, e => Assert.Equal(200, e.Record.Response!.StatusCode));
+            }
+
+            string noStoreDb = SessionStoreDefault(output.Path);
+            string[] noStore = ["capture", "-i", "lo", "-f", $"tcp port {port}", "-w", output.Path, "--no-store", "--count", "3", "--duration", "30s"];
+            using Process second = SnifferProcess.Start(noStore);
+            WaitUntilCapturing(second);
+            Exchange(listener, port, "/again");
+            Assert.Equal(0, SnifferProcess.WaitForExit(second, noStore).ExitCode);
+            Assert.False(File.Exists(noStoreDb), "--no-store wrote a database");
+        }
+        finally
+        {
+            foreach (string file in Directory.EnumerateFiles(Path.GetDirectoryName(db)!, Path.GetFileName(output.Path) + ".*")) File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void DbAndNoStoreTogetherAreAUsageError()
+    {
+        ProcessResult result = SnifferProcess.Run("capture", "-i", "lo", "--db", "x.sniffer.db", "--no-store");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--db and --no-store contradict each other", result.StandardError);
+    }
+
+    private static string SessionStoreDefault(string capture) => Sniffer.Storage.SessionStore.DefaultPathFor(capture);
+
+    /// <summary>One HTTP/1.1 exchange on its own connection: the request, a 2-byte answer, both sides close.</summary>
+    private static void Exchange(TcpListener listener, int port, string target)
+    {
+        using var client = new TcpClient();
+        client.Connect(IPAddress.Loopback, port);
+        using TcpClient accepted = listener.AcceptTcpClient();
+        client.GetStream().Write(System.Text.Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: test\r\n\r\n"));
+        byte[] request = new byte[1024];
+        int read = 0;
+        NetworkStream server = accepted.GetStream();
+        server.ReadTimeout = 5000;
+        while (read < 4 || !System.Text.Encoding.ASCII.GetString(request, 0, read).EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            int n = server.Read(request, read, request.Length - read);
+            if (n == 0) break;
+            read += n;
+        }
+        server.Write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"u8);
+        byte[] response = new byte[256];
+        client.GetStream().ReadTimeout = 5000;
+        int got = 0;
+        while (got < 40)
+        {
+            int n = client.GetStream().Read(response, got, response.Length - got);
+            if (n == 0) break;
+            got += n;
+        }
+    }
+
     /// <summary>sniffer says on stderr when libpcap is listening; packets sent before that would be missed.</summary>
     private static void WaitUntilCapturing(Process sniffer)
     {
