@@ -10,6 +10,9 @@ internal static class Responses
 {
     public const string NoStore = "no-store";
 
+    /// <summary>Below this, gzip's own framing outweighs what it saves (nginx's gzip_min_length works the same way).</summary>
+    private const int MinimumToCompress = 256;
+
     /// <summary>
     /// A body made for this request. Unless the caller chose otherwise it is not to be stored: the objects, with
     /// their validators, are what the site offers to caches.
@@ -19,7 +22,7 @@ internal static class Responses
         HttpResponse response = context.Response;
         response.ContentType = contentType;
         if (!response.Headers.ContainsKey(HeaderNames.CacheControl)) response.Headers.CacheControl = NoStore;
-        if (ContentCodings.IsCompressible(contentType))
+        if (ContentCodings.IsCompressible(contentType) && body.Length >= MinimumToCompress)
         {
             // The body depends on Accept-Encoding, which caches must know to key on it (RFC 9110 §12.5.5).
             response.Headers.Vary = HeaderNames.AcceptEncoding;

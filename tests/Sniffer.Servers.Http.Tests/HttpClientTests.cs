@@ -204,18 +204,20 @@ public sealed partial class HttpClientTests
         Assert.Empty(otherCoding.Content.Headers.ContentEncoding);
     }
 
-    [Fact]
-    public async Task ImagesAreNotCompressed()
+    [Theory]
+    [InlineData("/objects/photo-3.jpg", 120_000)] // compressed already
+    [InlineData("/status/404", 14)] // smaller than gzip's own framing
+    public async Task ImagesAndTinyBodiesAreNotCompressed(string path, int length)
     {
         await using var server = await HttpTestServer.StartAsync(new HttpTestServerOptions());
         using HttpClient raw = TestClients.For(server, decompression: DecompressionMethods.None);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/objects/photo-3.jpg");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, br");
 
         using HttpResponseMessage response = await raw.SendAsync(request);
 
         Assert.Empty(response.Content.Headers.ContentEncoding);
-        Assert.Equal(120_000, (await response.Content.ReadAsByteArrayAsync()).Length);
+        Assert.Equal(length, (await response.Content.ReadAsByteArrayAsync()).Length);
     }
 
     [Fact]
