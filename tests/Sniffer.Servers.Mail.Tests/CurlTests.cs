@@ -1,25 +1,11 @@
-using System.Diagnostics;
 using System.Text;
 using Xunit;
 
 namespace Sniffer.Servers.Mail.Tests;
 
-/// <summary>A fact that runs only where curl is installed, and says so when skipped.</summary>
-public sealed class CurlFactAttribute : FactAttribute
-{
-    public const string CurlPath = "/usr/bin/curl";
-
-    public CurlFactAttribute()
-    {
-        if (!File.Exists(CurlPath)) Skip = $"{CurlPath} is not installed (apt-get install curl)";
-    }
-}
-
 /// <summary>curl, a client we did not write, speaking SMTP and IMAP to the test servers.</summary>
 public sealed class CurlTests
 {
-    private static readonly TimeSpan ProcessLimit = TimeSpan.FromSeconds(30);
-
     [CurlFact]
     public async Task Curl_delivers_over_smtp_and_reads_the_mail_back_over_imap()
     {
@@ -74,29 +60,6 @@ public sealed class CurlTests
         Assert.Empty(servers.Store.Snapshot("alice", "INBOX").Messages);
     }
 
-    /// <summary>Runs curl with a time limit; a curl still running at the limit is killed by its process id.</summary>
-    private static async Task<(int Exit, string Output, string Error)> RunCurlAsync(string url, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(CurlFactAttribute.CurlPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in (string[])["--silent", "--show-error", "--max-time", "20", url, .. arguments]) start.ArgumentList.Add(argument);
-        using Process curl = Process.Start(start) ?? throw new InvalidOperationException("curl did not start");
-        Task<string> output = curl.StandardOutput.ReadToEndAsync();
-        Task<string> error = curl.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(ProcessLimit);
-        try
-        {
-            await curl.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            curl.Kill(entireProcessTree: true);
-            throw new TimeoutException($"curl {url} did not finish within {ProcessLimit.TotalSeconds} s");
-        }
-        return (curl.ExitCode, await output, await error);
-    }
+    private static Task<(int Exit, string Output, string Error)> RunCurlAsync(string url, params string[] arguments) =>
+        ExternalTool.RunAsync(ExternalTool.Curl, ["--silent", "--show-error", "--max-time", "20", url, .. arguments]);
 }
