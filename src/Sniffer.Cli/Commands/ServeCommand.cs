@@ -4,18 +4,21 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Sniffer.Servers.Http;
+using Sniffer.Servers.Mail;
 
 namespace Sniffer.Cli.Commands;
 
 /// <summary>
-/// <c>sniffer serve</c>: the built-in test servers, on loopback unless told otherwise, until Ctrl-C or SIGTERM.
-/// Each prints one line saying where it listens, so scripts can read the ports chosen for them.
+/// <c>sniffer serve</c>: the built-in HTTP, SMTP and IMAP test servers, on loopback unless told otherwise, until
+/// Ctrl-C or SIGTERM. Each prints one line on stdout saying where it listens, so scripts can read the ports chosen.
 /// </summary>
 internal static class ServeCommand
 {
     public static Command Create()
     {
         var httpOption = PortOption("--http", "HTTP");
+        var smtpOption = PortOption("--smtp", "SMTP");
+        var imapOption = PortOption("--imap", "IMAP");
         var bindOption = new Option<IPAddress>("--bind")
         {
             Description = "Address to listen on; anything but loopback lets other machines reach the test servers",
@@ -33,9 +36,9 @@ internal static class ServeCommand
                 result.AddError($"--page-objects must be between 0 and {TestSite.ObjectNames.Count}");
         });
 
-        var command = new Command("serve", "Run the built-in test servers (HTTP) until Ctrl-C; free ports unless given")
+        var command = new Command("serve", "Run the built-in HTTP, SMTP and IMAP test servers until Ctrl-C; free ports unless given")
         {
-            httpOption, bindOption, pageObjectsOption,
+            httpOption, smtpOption, imapOption, bindOption, pageObjectsOption,
         };
         command.SetAction(parse =>
         {
@@ -43,7 +46,7 @@ internal static class ServeCommand
             bool beyondLoopback = !IPAddress.IsLoopback(bind);
             if (beyondLoopback)
             {
-                Console.Error.WriteLine($"sniffer: warning: listening on {bind}, not loopback: other machines can reach these test servers, which accept uploads and set tracking cookies");
+                Console.Error.WriteLine($"sniffer: warning: listening on {bind}, not loopback: other machines can reach these test servers, which accept uploads and mail and set tracking cookies");
             }
 
             using var stop = new CancellationTokenSource();
@@ -56,29 +59,47 @@ internal static class ServeCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
 
-            HttpTestServer http = Listen("HTTP", parse.GetValue(httpOption), bind, port => HttpTestServer.StartAsync(new HttpTestServerOptions
-            {
-                Bind = bind,
-                Port = port,
-                PageObjects = parse.GetValue(pageObjectsOption),
-                AllowNonLoopback = beyondLoopback,
-            }));
+            // SMTP delivers into the store that IMAP reads, so a mail sent can be fetched back.
+            var mail = new MailStore();
+            var running = new List<RunningServer>();
             try
             {
-                Console.WriteLine($"http  listening on {http.EndPoint}");
+                running.Add(Listen("http", bind, parse.GetValue(httpOption), port => HttpTestServer.StartAsync(new HttpTestServerOptions
+                {
+                    Bind = bind,
+                    Port = port,
+                    PageObjects = parse.GetValue(pageObjectsOption),
+                    AllowNonLoopback = beyondLoopback,
+                }), server => server.EndPoint));
+                running.Add(Listen("smtp", bind, parse.GetValue(smtpOption), port => SmtpTestServer.StartAsync(mail, new SmtpTestServerOptions
+                {
+                    Bind = bind,
+                    Port = port,
+                    AllowNonLoopback = beyondLoopback,
+                }), server => server.EndPoint));
+                running.Add(Listen("imap", bind, parse.GetValue(imapOption), port => ImapTestServer.StartAsync(mail, new ImapTestServerOptions
+                {
+                    Bind = bind,
+                    Port = port,
+                    AllowNonLoopback = beyondLoopback,
+                }), server => server.EndPoint));
+
+                foreach (RunningServer server in running) Console.WriteLine($"{server.Protocol}  listening on {server.EndPoint}");
                 Console.Out.Flush();
-                Console.Error.WriteLine("sniffer: Ctrl-C stops the servers");
+                Console.Error.WriteLine($"sniffer: mail users {string.Join(", ", mail.Users.Select(mail.AddressOf))}, password '{MailStore.DefaultPassword}'; Ctrl-C stops the servers");
                 stop.Token.WaitHandle.WaitOne();
             }
             finally
             {
-                http.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                foreach (RunningServer server in Enumerable.Reverse(running)) server.Server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
             Console.Error.WriteLine("sniffer: servers stopped");
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private sealed record RunningServer(string Protocol, IPEndPoint EndPoint, IAsyncDisposable Server);
 
     private static Option<int> PortOption(string name, string protocol)
     {
@@ -99,16 +120,18 @@ internal static class ServeCommand
     }
 
     /// <summary>Starts one server; a port that cannot be bound is the user's to fix, so it becomes one clear line.</summary>
-    private static TServer Listen<TServer>(string protocol, int port, IPAddress bind, Func<int, Task<TServer>> start)
+    private static RunningServer Listen<TServer>(string protocol, IPAddress bind, int port, Func<int, Task<TServer>> start, Func<TServer, IPEndPoint> endPoint)
+        where TServer : IAsyncDisposable
     {
         try
         {
-            return start(port).GetAwaiter().GetResult();
+            TServer server = start(port).GetAwaiter().GetResult();
+            return new RunningServer(protocol, endPoint(server), server);
         }
         catch (Exception error) when (error is IOException or SocketException)
         {
             string where = port == 0 ? $"{bind}" : $"{new IPEndPoint(bind, port)}";
-            throw new IOException($"cannot listen for {protocol} on {where}: {(error.InnerException ?? error).Message}", error);
+            throw new IOException($"cannot listen for {protocol.ToUpperInvariant()} on {where}: {(error.InnerException ?? error).Message}", error);
         }
     }
 }
