@@ -57,6 +57,31 @@ public sealed class MailKitRoundTripTests
     }
 
     [Fact]
+    public async Task A_message_of_several_megabytes_crosses_both_servers_intact()
+    {
+        await using MailServers servers = await MailServers.StartAsync();
+        var bytes = new byte[4 * 1024 * 1024];
+        new Random(6).NextBytes(bytes);
+        var builder = new BodyBuilder { TextBody = "large attachment\r\n" };
+        builder.Attachments.Add("large.bin", bytes);
+        var sent = new MimeMessage { Subject = "Large", Body = builder.ToMessageBody() };
+        sent.From.Add(MailboxAddress.Parse("alice@sniffer.test"));
+        sent.To.Add(MailboxAddress.Parse("bob@sniffer.test"));
+
+        using (var smtp = new SmtpClient())
+        {
+            await smtp.ConnectAsync("127.0.0.1", servers.Smtp.EndPoint.Port, SecureSocketOptions.None);
+            await smtp.SendAsync(sent);
+        }
+        using var imap = await LoginAsync(servers, "bob");
+        await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        using Stream raw = await imap.Inbox.GetStreamAsync(0);
+        using var copy = new MemoryStream();
+        await raw.CopyToAsync(copy);
+        Assert.Equal(MailServers.Md5(MailServers.WireBytes(sent)), MailServers.Md5(copy.ToArray()));
+    }
+
+    [Fact]
     public async Task Envelope_bodystructure_and_a_body_part_come_from_the_stored_message()
     {
         await using MailServers servers = await MailServers.StartAsync();
