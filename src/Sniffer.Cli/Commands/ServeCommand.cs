@@ -85,7 +85,6 @@ internal static class ServeCommand
                 }), server => server.EndPoint));
 
                 foreach (RunningServer server in running) Console.WriteLine($"{server.Protocol}  listening on {server.EndPoint}");
-                Console.Out.Flush();
                 Console.Error.WriteLine($"sniffer: mail users {string.Join(", ", mail.Users.Select(mail.AddressOf))}, password '{MailStore.DefaultPassword}'; Ctrl-C stops the servers");
                 stop.Token.WaitHandle.WaitOne();
             }
