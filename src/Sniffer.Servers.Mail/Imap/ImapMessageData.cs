@@ -95,6 +95,7 @@ internal static class ImapMessageData
     public static ReadOnlyMemory<byte>? Section(StoredMessage message, IReadOnlyList<int> parts, string text, IReadOnlyList<string> fields)
     {
         ReadOnlyMemory<byte> raw = message.Raw;
+        if (parts.Count == 0 && text == "") return raw; // BODY[]: the stored bytes, no parse needed
         MessageLayout layout = message.Layout;
         long headerBegin, headersEnd, end;
         if (parts.Count == 0)
