@@ -34,7 +34,7 @@ public sealed class MailExport(StoreCursor cursor, RecordFilter? filter = null)
                 missing++;
                 continue;
             }
-            string stem = SafeFileNames.Sanitise(message.Text("subject"));
+            string stem = SafeFileNames.Sanitise(message.Text("subject"), discardDirectories: false);
             string path = names.Next($"{(stem.Length == 0 ? "message" : stem)} {sha256[..HashPrefix]}.eml", "message.eml");
             using (FileStream file = OutputFiles.Create(path, force)) file.Write(raw);
             messages++;

@@ -53,11 +53,15 @@ public sealed class SafeFileNames
     }
 
     /// <summary>The name made safe; empty when nothing usable is left.</summary>
-    public static string Sanitise(string? wanted)
+    /// <param name="wanted">A file name offered by the traffic, or text (a subject) to name a file after.</param>
+    /// <param name="discardDirectories">
+    /// For an offered file name: RFC 6266 §4.3 says to discard any directory information, so only the last segment
+    /// (by either separator) is kept. For text, separators are only replaced like the other forbidden characters.
+    /// </param>
+    public static string Sanitise(string? wanted, bool discardDirectories = true)
     {
         if (string.IsNullOrWhiteSpace(wanted)) return "";
-        // RFC 6266 §4.3: discard any directory information; only the last segment, by either separator, is a name.
-        string segment = wanted[(wanted.LastIndexOfAny(['/', '\\']) + 1)..];
+        string segment = discardDirectories ? wanted[(wanted.LastIndexOfAny(['/', '\\']) + 1)..] : wanted;
         var builder = new StringBuilder(segment.Length);
         foreach (Rune rune in segment.Normalize(NormalizationForm.FormC).EnumerateRunes())
         {
