@@ -77,12 +77,12 @@ internal sealed class Representation
 
     public Variant Select(ContentCoding coding) => coding switch
     {
-        ContentCoding.Identity => new Variant(_identity, $"\"{_tagValue}\"", coding),
-        ContentCoding.Gzip => new Variant(_gzip.Value, $"\"{_tagValue}-gzip\"", coding),
-        ContentCoding.Brotli => new Variant(_brotli.Value, $"\"{_tagValue}-br\"", coding),
+        ContentCoding.Identity => new Variant(_identity, $"\"{_tagValue}\""),
+        ContentCoding.Gzip => new Variant(_gzip.Value, $"\"{_tagValue}-gzip\""),
+        ContentCoding.Brotli => new Variant(_brotli.Value, $"\"{_tagValue}-br\""),
         _ => throw new ArgumentOutOfRangeException(nameof(coding), coding, null),
     };
 }
 
 /// <summary>The bytes sent for one content coding and the entity tag (quoted) that names them.</summary>
-internal readonly record struct Variant(byte[] Body, string EntityTag, ContentCoding Coding);
+internal readonly record struct Variant(byte[] Body, string EntityTag);
