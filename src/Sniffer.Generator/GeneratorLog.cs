@@ -81,6 +81,12 @@ public sealed record HttpRequestEntry
     /// <summary>SHA-256 (lowercase hex) of the body after removing the content coding.</summary>
     public string? BodySha256 { get; init; }
     public string? Error { get; init; }
+    /// <summary>True when the run was stopped (duration or Ctrl-C) while this request was in flight; not counted as an error.</summary>
+    public bool Interrupted { get; init; }
+
+    /// <summary>No response, or not the status expected; a request the stop interrupted is not a failure.</summary>
+    [JsonIgnore]
+    public bool Failed => !Interrupted && (Error is not null || Status != ExpectedStatus);
 }
 
 /// <summary>One mail submitted over SMTP.</summary>
@@ -152,6 +158,6 @@ public sealed record GeneratorTotals
     public required int RecipientsAccepted { get; init; }
     public required int RecipientsRefused { get; init; }
     public required int ImapFetches { get; init; }
-    /// <summary>Requests, mails and sessions that failed or whose status differed from the one expected.</summary>
+    /// <summary>Requests, mails and sessions that failed or whose status differed from the one expected (requests the stop interrupted aside).</summary>
     public required int Errors { get; init; }
 }

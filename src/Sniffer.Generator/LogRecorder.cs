@@ -46,7 +46,7 @@ internal sealed class LogRecorder
                 RecipientsRefused = mails.Sum(mail => mail.RecipientsRefused.Count),
                 ImapFetches = _fetches.Count,
                 Errors = _errors.Count
-                    + http.Count(entry => entry.Error is not null || entry.Status != entry.ExpectedStatus)
+                    + http.Count(entry => entry.Failed)
                     + mails.Count(mail => mail.Error is not null),
             };
             return new GeneratorLog

@@ -75,6 +75,8 @@ public sealed class GeneratorRunTests
         Assert.Equal("duration", log.StoppedBy);
         Assert.True(log.Repetitions < GeneratorOptions.MaxRepetitions);
         Assert.NotEmpty(log.HttpRequests);
+        // A request the stop cut short is logged as interrupted, not as a server's failure.
+        Assert.Equal(0, log.Totals.Errors);
     }
 
     [Fact]

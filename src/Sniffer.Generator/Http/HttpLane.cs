@@ -52,6 +52,12 @@ internal sealed class HttpLane : IDisposable
             _latest[context.DnsEndPoint.Host] = new OpenedConnection(_recorder.NewConnectionId(), clientPort);
             return new NetworkStream(socket, ownsSocket: true);
         }
+        catch (SocketException error)
+        {
+            socket.Dispose();
+            // HttpClient names the URL's host in its message; the address really tried is the server's.
+            throw new IOException($"{error.Message} at {_server}", error);
+        }
         catch
         {
             socket.Dispose();

@@ -84,7 +84,7 @@ internal sealed class UserAgent(ScenarioContext context, string? acceptEncoding 
         }
         catch (OperationCanceledException)
         {
-            record(WithConnection(entry with { Error = "the run was stopped during this request" }, lane));
+            record(WithConnection(entry with { Error = "the run was stopped during this request", Interrupted = true }, lane));
             throw;
         }
         catch (Exception error) when (error is HttpRequestException or IOException or InvalidDataException)
