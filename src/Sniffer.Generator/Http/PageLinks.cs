@@ -9,7 +9,13 @@ internal static partial class PageLinks
     [GeneratedRegex("""(?:src|href)\s*=\s*["']([^"'<>\s]+)["']""", RegexOptions.IgnoreCase)]
     private static partial Regex Reference();
 
-    /// <summary>Absolute URLs of the referenced objects, in document order, each once; links to other pages are not objects.</summary>
+    /// <summary>A page load asks for at most this many objects, whatever server wrote the page.</summary>
+    public const int MaxObjects = 64;
+
+    /// <summary>
+    /// Absolute URLs of the referenced objects, in document order, each once, at most <see cref="MaxObjects"/>;
+    /// links to other pages of the site are not objects.
+    /// </summary>
     public static IReadOnlyList<Uri> Objects(Uri page, byte[] html)
     {
         var seen = new HashSet<Uri>();
@@ -20,6 +26,7 @@ internal static partial class PageLinks
             bool sameSite = string.Equals(target.Host, page.Host, StringComparison.OrdinalIgnoreCase);
             if (sameSite && !target.AbsolutePath.StartsWith("/objects/", StringComparison.Ordinal)) continue;
             if (seen.Add(target)) objects.Add(target);
+            if (objects.Count == MaxObjects) break;
         }
         return objects;
     }
