@@ -81,7 +81,7 @@ internal static class SummaryReportLine
         var fields = new BsonDocument();
         foreach (var (name, value) in document)
         {
-            if (name is not StoredFields.Id and not StoredFields.Capture and not StoredFields.Flow and not "kind") fields[name] = value;
+            if (name is not StoredFields.Id and not StoredFields.Capture and not StoredFields.Flow and not StoredFields.Time and not "kind") fields[name] = value;
         }
         WriteValue(json, fields);
     }
