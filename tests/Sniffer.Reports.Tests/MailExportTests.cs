@@ -14,7 +14,7 @@ public sealed class MailExportTests
     public void Each_eml_file_has_the_md5_of_its_message_and_attachments_have_theirs()
     {
         using var store = AnalysedStore.FromCapture(RepositoryPaths.Shared("real/smtp-swaks-aiosmtpd.pcap"));
-        List<BsonDocument> messages = store.Cursor.Documents(ReportCollections.Messages).ToList();
+        List<BsonDocument> messages = store.Cursor.Documents(StoreCollections.Messages).ToList();
         Assert.NotEmpty(messages);
         string folder = store.File("mail");
 
@@ -45,7 +45,7 @@ public sealed class MailExportTests
 
         new MailExport(store.Cursor).Write(folder, force: false, attachments: false, ExportProgress.None);
 
-        string sha256 = store.Cursor.Documents(ReportCollections.Messages).Single().Text("sha256")!;
+        string sha256 = store.Cursor.Documents(StoreCollections.Messages).Single().Text("sha256")!;
         string name = Path.GetFileName(Directory.GetFiles(folder).Single());
         Assert.EndsWith($" {sha256[..12]}.eml", name);
         Assert.StartsWith("=HYPERLINK(_http___evil_) _script_alert(1)__script_", name);

@@ -43,6 +43,7 @@ internal static class ExportCommand
         {
             Description = "Overwrite files that exist",
         };
+        var filterOption = ReportCommand.FilterOption("Only the objects, mails or flows (for --pcap) matching this filter (the UI's filter language)");
         var command = new Command("export", "Export HTTP objects, mails (.eml) or the packets of chosen flows (pcap) from a session database")
         {
             databaseArgument,
@@ -52,6 +53,7 @@ internal static class ExportCommand
             pcapOption,
             flowOption,
             forceOption,
+            filterOption,
         };
         command.SetAction(parse =>
         {
@@ -60,8 +62,13 @@ internal static class ExportCommand
             FileInfo? pcap = parse.GetValue(pcapOption);
             string[] flowIds = parse.GetValue(flowOption) ?? [];
             if (objects is null && mail is null && pcap is null) throw new UsageException("say what to export: --objects DIR, --mail DIR or --pcap FILE");
-            if (pcap is not null && flowIds.Length == 0) throw new UsageException("--pcap needs the flows to export: --flow ID");
+            RecordFilter filter = ReportCommand.ParseFilter(parse.GetValue(filterOption));
+            if (pcap is not null && flowIds.Length == 0 && filter.Text is null) throw new UsageException("--pcap needs the flows to export: --flow ID or --filter EXPR");
+            if (pcap is not null && flowIds.Length > 0 && filter.Text is not null) throw new UsageException("choose the flows of --pcap with --flow or with --filter, not both");
             if (pcap is null && flowIds.Length > 0) throw new UsageException("--flow chooses the flows of --pcap");
+            RequireCovered(filter, objects is not null, StoreCollections.Http, "--objects exports HTTP bodies");
+            RequireCovered(filter, mail is not null, StoreCollections.Messages, "--mail exports messages");
+            RequireCovered(filter, pcap is not null, StoreCollections.Flows, "--pcap exports flows");
             if (parse.GetValue(attachmentsOption) && mail is null) throw new UsageException("--attachments goes with --mail");
             if (!database.Exists) throw new FileNotFoundException($"{database.FullName} does not exist");
             bool force = parse.GetValue(forceOption);
@@ -71,20 +78,22 @@ internal static class ExportCommand
             if (objects is not null)
             {
                 using var progress = ExportProgress.OnTerminal();
-                ObjectExportResult result = new ObjectExport(cursor).Write(objects.FullName, force, progress);
+                ObjectExportResult result = new ObjectExport(cursor, filter).Write(objects.FullName, force, progress);
                 Console.WriteLine($"Objects:  {result.Files:N0} files, {result.Bytes:N0} bytes in {objects.FullName} (manifest.json); " +
                     $"{result.Truncated:N0} cut at the store's body cap");
             }
             if (mail is not null)
             {
                 using var progress = ExportProgress.OnTerminal();
-                MailExportResult result = new MailExport(cursor).Write(mail.FullName, force, parse.GetValue(attachmentsOption), progress);
+                MailExportResult result = new MailExport(cursor, filter).Write(mail.FullName, force, parse.GetValue(attachmentsOption), progress);
                 Console.WriteLine($"Mail:     {result.Messages:N0} .eml files, {result.Attachments:N0} attachments in {mail.FullName}; " +
                     $"{result.Incomplete:N0} incomplete or cut");
             }
             if (pcap is not null)
             {
-                List<Stored<FlowRecord>> flows = flowIds.Select(id => Flow(cursor, id)).ToList();
+                List<Stored<FlowRecord>> flows = filter.Text is null
+                    ? flowIds.Select(id => Flow(cursor, id)).ToList()
+                    : cursor.Records<FlowRecord>(StoreCollections.Flows, filter.For(StoreCollections.Flows)).ToList();
                 using var progress = ExportProgress.OnTerminal();
                 PcapExportResult result = new PcapExport(reader).Write(flows, pcap.FullName, force, progress);
                 Console.WriteLine($"Pcap:     {result.Frames:N0} of {result.FramesRead:N0} frames in {pcap.FullName}" +
@@ -93,6 +102,12 @@ internal static class ExportCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static void RequireCovered(RecordFilter filter, bool exporting, string collection, string what)
+    {
+        if (exporting && !filter.Covers(collection))
+            throw new UsageException($"--filter: {what}, and '{filter.Text}' names fields they do not have");
     }
 
     /// <summary>"7" (capture 1) or "2:7".</summary>

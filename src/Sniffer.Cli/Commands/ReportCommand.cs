@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Sniffer.Engine;
+using Sniffer.Query;
 using Sniffer.Reports.Csv;
 using Sniffer.Reports.Export;
 using Sniffer.Reports.Har;
@@ -62,6 +63,7 @@ internal static class ReportCommand
         {
             Description = "Overwrite files that exist",
         };
+        var filterOption = FilterOption("Only the records matching this filter (the UI's filter language; html, md, csv, har)");
         var analysis = new AnalysisOptions();
         var command = new Command("report", "Write what a session database (or a capture) holds as NDJSON, JSON, HTML, Markdown, CSV or HAR")
         {
@@ -70,6 +72,7 @@ internal static class ReportCommand
             outputOption,
             typeOption,
             forceOption,
+            filterOption,
         };
         analysis.AddTo(command);
         command.SetAction(parse =>
@@ -84,29 +87,51 @@ internal static class ReportCommand
             if (format == ReportOutputFormat.Csv && output is null && type is null)
                 throw new UsageException("--format csv writes one file per record type: give a folder with -o, or one --type for standard output");
             bool force = parse.GetValue(forceOption);
+            RecordFilter filter = ParseFilter(parse.GetValue(filterOption));
+            if (filter.Text is not null && format is ReportOutputFormat.Ndjson or ReportOutputFormat.Json)
+                throw new UsageException("--filter applies to --format html, md, csv and har");
 
             if (SessionStore.IsLiteDbFile(input.FullName))
             {
-                Write(input.FullName, format, output, type, force);
+                Write(input.FullName, format, output, type, force, filter);
                 return ExitCodes.Success;
             }
             using var temporary = new TemporaryStore();
             bool failed = temporary.Analyse(input.FullName, analysis.Read(parse));
-            Write(temporary.DatabasePath, format, output, type, force);
+            Write(temporary.DatabasePath, format, output, type, force, filter);
             return failed ? ExitCodes.Error : ExitCodes.Success;
         });
         return command;
     }
 
-    private static void Write(string database, ReportOutputFormat format, string? output, string? type, bool force)
+    /// <summary>The <c>--filter</c> option of report and export.</summary>
+    internal static Option<string?> FilterOption(string description) => new("--filter") { Description = description };
+
+    /// <summary>The filter, checked before any output is written: a syntax error or a field no list holds is a usage error (exit 2).</summary>
+    internal static RecordFilter ParseFilter(string? text)
+    {
+        if (text is null) return RecordFilter.None;
+        try
+        {
+            return RecordFilter.Parse(text);
+        }
+        catch (FilterSyntaxException error)
+        {
+            throw new UsageException($"--filter: {error.Message}");
+        }
+    }
+
+    private static void Write(string database, ReportOutputFormat format, string? output, string? type, bool force, RecordFilter filter)
     {
         using var reader = SessionStoreReader.Open(database);
         var cursor = new StoreCursor(reader);
         if (format == ReportOutputFormat.Csv)
         {
-            WriteCsv(cursor, output, type, force);
+            WriteCsv(cursor, output, type, force, filter);
             return;
         }
+        if (format == ReportOutputFormat.Har && !filter.Covers(StoreCollections.Http))
+            throw new UsageException($"--filter: a HAR lists HTTP exchanges, and '{filter.Text}' names fields they do not have");
         using Stream stream = output is null ? Console.OpenStandardOutput() : OutputFiles.Create(output, force);
         switch (format)
         {
@@ -117,20 +142,20 @@ internal static class ReportCommand
                 RecordReport.FromStore(reader).Write(stream, ReportFormat.Json);
                 break;
             case ReportOutputFormat.Har:
-                new HarWriter(cursor).Write(stream);
+                new HarWriter(cursor, filter).Write(stream);
                 break;
             default:
                 using (var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16))
                 {
-                    new SessionReport(cursor).Write(format == ReportOutputFormat.Html ? new HtmlReportRenderer(text) : new MarkdownReportRenderer(text));
+                    new SessionReport(cursor, new SessionReportOptions { Filter = filter }).Write(format == ReportOutputFormat.Html ? new HtmlReportRenderer(text) : new MarkdownReportRenderer(text));
                 }
                 break;
         }
     }
 
-    private static void WriteCsv(StoreCursor cursor, string? folder, string? type, bool force)
+    private static void WriteCsv(StoreCursor cursor, string? folder, string? type, bool force, RecordFilter filter)
     {
-        var csv = new CsvExport(cursor);
+        var csv = new CsvExport(cursor, filter);
         IEnumerable<CsvTable> tables = CsvExport.Tables.Where(t => type is null || t.Name == type);
         if (folder is null)
         {

@@ -44,19 +44,19 @@ public sealed class CsvExport(StoreCursor cursor, RecordFilter? filter = null)
             Figure("ttfb_ms", d => Ms(d.Number("timings.response_start_ns") - d.Number("timings.request_end_ns"))),
             Figure("transfer_ms", d => Ms(d.Number("timings.response_end_ns") - d.Number("timings.response_start_ns"))),
         ]),
-        new("smtp", "smtp_transactions", [
+        new("smtp", StoreCollections.SmtpTransactions, [
             .. Common, Text("mail_from", "mail_from"),
             new("rcpt_to", (d, _) => string.Join(" ", d.Documents("recipients").Where(r => r.Flag("accepted")).Select(r => r.Text("address")))),
             new("rcpt_rejected", (d, _) => string.Join(" ", d.Documents("recipients").Where(r => !r.Flag("accepted")).Select(r => r.Text("address")))),
             Text("data_outcome", "data_outcome"), Figure("data_code", "data_code"), Text("message_id", "message_id"),
             Text("subject", "subject"), Figure("message_sha256", "message_sha256"),
         ]),
-        new("imap", "imap_sessions", [
+        new("imap", StoreCollections.ImapSessions, [
             .. Common, Text("user", "user"), Figure("authenticated", d => d.Flag("authenticated") ? "true" : "false"),
             Figure("failed_logins", "failed_logins"), Figure("commands", "commands"), Text("final_state", "final_state"),
             new("folders", (d, _) => string.Join(" ", d.Documents("folders").Select(f => f.Text("name")))),
         ]),
-        new("messages", "messages", [
+        new("messages", StoreCollections.Messages, [
             .. Common, Text("source", "source"), Text("message_id", "message_id"), Text("subject", "subject"),
             new("from", (d, _) => d.TextList("from", "; ")), new("to", (d, _) => d.TextList("to", "; ")), new("cc", (d, _) => d.TextList("cc", "; ")),
             Text("date", "date"), Figure("size", "size"), Figure("md5", "md5"), Figure("sha256", "sha256"),

@@ -2,6 +2,7 @@ using LiteDB;
 using MimeKit;
 using Sniffer.Reports.Store;
 using Sniffer.Reports.Text;
+using Sniffer.Storage;
 
 namespace Sniffer.Reports.Export;
 
@@ -24,7 +25,7 @@ public sealed class MailExport(StoreCursor cursor, RecordFilter? filter = null)
         var names = new SafeFileNames(folder);
         var written = new HashSet<string>(StringComparer.Ordinal);
         int messages = 0, attachmentFiles = 0, incomplete = 0, missing = 0;
-        foreach (BsonDocument message in cursor.Documents(ReportCollections.Messages, _filter.For(ReportCollections.Messages)))
+        foreach (BsonDocument message in cursor.Documents(StoreCollections.Messages, _filter.Required(StoreCollections.Messages)))
         {
             // A mail sent over SMTP and fetched over IMAP is one message in two records; the file is written once.
             if (message.Text("sha256") is not { } sha256 || !written.Add(sha256)) continue;

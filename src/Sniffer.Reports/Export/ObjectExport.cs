@@ -35,7 +35,7 @@ public sealed class ObjectExport(StoreCursor cursor, RecordFilter? filter = null
         int files = 0, truncated = 0, missing = 0;
         long bytes = 0;
         var flows = new FlowCache(cursor);
-        foreach (Stored<HttpTransaction> stored in cursor.Records<HttpTransaction>(StoreCollections.Http, _filter.For(StoreCollections.Http)))
+        foreach (Stored<HttpTransaction> stored in cursor.Records<HttpTransaction>(StoreCollections.Http, _filter.Required(StoreCollections.Http)))
         {
             HttpTransaction http = stored.Record;
             if (http.Response?.Body is not { } body || !written.Add(body.Sha256)) continue;
@@ -46,7 +46,7 @@ public sealed class ObjectExport(StoreCursor cursor, RecordFilter? filter = null
                 continue;
             }
             string url = HarWriter.Url(http, flows.Get(stored.Capture, http.FlowId));
-            string path = names.Next(FileNameOf(http.Response), Fallback(http, body));
+            string path = names.Next(WithExtension(FileNameOf(http.Response) ?? Fallback(http), body.MediaType), "index" + ExtensionFor(body.MediaType));
             using (FileStream file = OutputFiles.Create(path, force)) file.Write(content);
             files++;
             bytes += content.Length;
@@ -97,16 +97,18 @@ public sealed class ObjectExport(StoreCursor cursor, RecordFilter? filter = null
         return extended ?? plain;
     }
 
-    /// <summary>The URL path's last segment (percent-decoded), or "index" with an extension from the media type.</summary>
-    private static string Fallback(HttpTransaction http, HttpBody body)
+    /// <summary>The URL path's last segment, percent-decoded ("/" gives nothing, and the caller falls back to "index").</summary>
+    private static string Fallback(HttpTransaction http)
     {
         string target = http.Request?.Target ?? "";
         int end = target.IndexOfAny(['?', '#']);
         string path = end < 0 ? target : target[..end];
-        string segment = Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
-        if (SafeFileNames.Sanitise(segment).Length > 0) return segment;
-        return "index" + ExtensionFor(body.MediaType);
+        return Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
     }
+
+    /// <summary>A name without an extension ("/form", "/login") gets the one its media type implies, so the file opens.</summary>
+    private static string WithExtension(string name, string? mediaType) =>
+        Path.HasExtension(name) || name.Length == 0 || ExtensionFor(mediaType) is ".bin" ? name : name + ExtensionFor(mediaType);
 
     private static string ExtensionFor(string? mediaType) => mediaType switch
     {

@@ -66,7 +66,7 @@ public sealed class HarWriter(StoreCursor cursor, RecordFilter? filter = null)
         json.WriteEndObject();
     }
 
-    private IEnumerable<Stored<HttpTransaction>> Entries() => cursor.Records<HttpTransaction>(StoreCollections.Http, _filter.For(StoreCollections.Http));
+    private IEnumerable<Stored<HttpTransaction>> Entries() => cursor.Records<HttpTransaction>(StoreCollections.Http, _filter.Required(StoreCollections.Http));
 
     private FlowRecord? Flow(Stored<HttpTransaction> stored) => _flows.Get(stored.Capture, stored.Record.FlowId);
 

@@ -50,6 +50,9 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
     private void Overview(IReportRenderer renderer)
     {
         renderer.Section("Capture overview");
+        if (_options.Filter.Text is { } filter)
+            renderer.Paragraph($"Filter: {filter}. Lists of records that hold its fields show the matching records; other lists are left out. " +
+                "Totals, charts and analyses cover the whole database.");
         IReadOnlyList<StoredCapture> captures = Store.Captures();
         renderer.BeginTable(["capture", "source", "first packet", "last packet", "frames", "bytes", "complete"]);
         foreach (StoredCapture capture in captures)
@@ -69,9 +72,9 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
         renderer.Facts([
             ("TCP flows", Figures.Count(Store.Count(StoreCollections.Flows))),
             ("HTTP transactions", Figures.Count(Store.Count(StoreCollections.Http))),
-            ("SMTP mail transactions", Figures.Count(Store.Count(ReportCollections.SmtpTransactions))),
-            ("IMAP sessions", Figures.Count(Store.Count(ReportCollections.ImapSessions))),
-            ("Mail messages", Figures.Count(Store.Count(ReportCollections.Messages))),
+            ("SMTP mail transactions", Figures.Count(Store.Count(StoreCollections.SmtpTransactions))),
+            ("IMAP sessions", Figures.Count(Store.Count(StoreCollections.ImapSessions))),
+            ("Mail messages", Figures.Count(Store.Count(StoreCollections.Messages))),
             ("Anomalies", Figures.Count(Store.Count(StoreCollections.Anomalies))),
         ]);
 
@@ -96,7 +99,7 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
     private void Timing(IReportRenderer renderer)
     {
         renderer.Section("Round-trip times and time to first byte");
-        List<BsonDocument> timings = Summaries(ReportCollections.TimingKind).ToList();
+        List<BsonDocument> timings = Summaries(SummaryKinds.Timing).ToList();
         BsonDocument? overall = timings.FirstOrDefault(t => t.Text("host") is null);
         if (overall is null)
         {
@@ -155,7 +158,7 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
     private void ConditionalGets(IReportRenderer renderer)
     {
         renderer.Section("Conditional GET savings");
-        BsonDocument? summary = Summaries(ReportCollections.ConditionalGetKind).FirstOrDefault();
+        BsonDocument? summary = Summaries(SummaryKinds.ConditionalGet).FirstOrDefault();
         if (summary is null)
         {
             renderer.Paragraph("This database holds no conditional-GET analysis.");
@@ -181,7 +184,7 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
             renderer.EndTable();
         }
         renderer.Subsection("Each 304");
-        RecordTable(renderer, ReportCollections.ConditionalGets, ["time", "client", "URL", "validator", "bytes saved", "time saved", "basis"],
+        RecordTable(renderer, StoreCollections.ConditionalGets, ["time", "client", "URL", "validator", "bytes saved", "time saved", "basis"],
             d => [Time(d), d.Text("client"), Figures.Cut(d.Text("url")), d.Text("validator"), Figures.Bytes(d.Number("bytes_saved")),
                 Figures.Milliseconds(d.Number("time_saved_ns")), d.Text("basis")]);
     }
@@ -189,7 +192,7 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
     private void PersistentConnections(IReportRenderer renderer)
     {
         renderer.Section("Persistent connections");
-        BsonDocument? overall = Summaries(ReportCollections.TimingKind).FirstOrDefault(t => t.Text("host") is null);
+        BsonDocument? overall = Summaries(SummaryKinds.Timing).FirstOrDefault(t => t.Text("host") is null);
         if (overall is null)
         {
             renderer.Paragraph("This database holds no connection-reuse analysis.");
@@ -203,7 +206,7 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
             ("Handshakes saved", Figures.Count(overall.Number("handshakes_saved") ?? 0)),
             ("RTT saved", Figures.Milliseconds(overall.Number("rtt_saved_ns") ?? 0)),
         ]);
-        RecordTable(renderer, ReportCollections.ConnectionReuse, ["time", "client", "server", "host", "requests", "handshake RTT", "handshakes saved", "RTT saved"],
+        RecordTable(renderer, StoreCollections.ConnectionReuse, ["time", "client", "server", "host", "requests", "handshake RTT", "handshakes saved", "RTT saved"],
             d => [Time(d), d.Text("client"), d.Text("server"), d.Text("host"), Figures.Count(d.Number("requests") ?? 0),
                 Figures.Milliseconds(d.Number("handshake_rtt_ns")), Figures.Count(d.Number("handshakes_saved") ?? 0), Figures.Milliseconds(d.Number("rtt_saved_ns"))]);
     }
@@ -211,29 +214,29 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
     private void Cookies(IReportRenderer renderer)
     {
         renderer.Section("Cookies");
-        long jars = Store.Count(ReportCollections.CookieJars);
-        if (jars == 0 && Store.Count(ReportCollections.TrackingIds) == 0)
+        long jars = Store.Count(StoreCollections.CookieJars);
+        if (jars == 0 && Store.Count(StoreCollections.TrackingIds) == 0)
         {
             renderer.Paragraph("No cookie jars in this database (no Set-Cookie seen, or written before schema 2).");
             return;
         }
-        long thirdParty = Store.Count(ReportCollections.CookieJars, LiteDB.Query.GT("third_party_sends", 0));
+        long thirdParty = Store.Count(StoreCollections.CookieJars, LiteDB.Query.GT("third_party_sends", 0));
         renderer.Paragraph("Each client's cookie jar as the traffic rebuilds it. A cookie sent from a page of another site is a " +
             "third-party cookie; one identifier sent to a host from pages of several sites is a tracking identifier.");
         renderer.Facts([
             ("Cookies in jars", Figures.Count(jars)),
             ("First-party only", Figures.Count(jars - thirdParty)),
             ("Sent in third-party context", Figures.Count(thirdParty)),
-            ("Cookies sent that no Set-Cookie explains", Figures.Count(Store.Count(ReportCollections.UnseenCookies))),
-            ("Tracking identifiers", Figures.Count(Store.Count(ReportCollections.TrackingIds))),
+            ("Cookies sent that no Set-Cookie explains", Figures.Count(Store.Count(StoreCollections.UnseenCookies))),
+            ("Tracking identifiers", Figures.Count(Store.Count(StoreCollections.TrackingIds))),
         ]);
         renderer.Subsection("Cookie jars");
-        RecordTable(renderer, ReportCollections.CookieJars, ["client", "domain", "path", "name", "value", "set by", "set", "sent back", "third-party sends", "attributes"],
+        RecordTable(renderer, StoreCollections.CookieJars, ["client", "domain", "path", "name", "value", "set by", "set", "sent back", "third-party sends", "attributes"],
             d => [d.Text("client"), d.Text("domain"), d.Text("path"), d.Text("name"), Figures.Cut(d.Text("value"), 60), d.Text("set_by"),
                 Figures.Count(d.Number("times_set") ?? 0), Figures.Count(d.Number("times_sent_back") ?? 0), Figures.Count(d.Number("third_party_sends") ?? 0),
                 string.Join(" ", new[] { d.Flag("secure") ? "Secure" : null, d.Flag("http_only") ? "HttpOnly" : null, d.Text("same_site") is { } s ? "SameSite=" + s : null }.OfType<string>())]);
         renderer.Subsection("Tracking identifiers");
-        RecordTable(renderer, ReportCollections.TrackingIds, ["client", "name", "value", "received by", "sent from pages of", "third-party sends"],
+        RecordTable(renderer, StoreCollections.TrackingIds, ["client", "name", "value", "received by", "sent from pages of", "third-party sends"],
             d => [d.Text("client"), d.Text("name"), Figures.Cut(d.Text("value"), 60), d.TextList("receiving_sites"), d.TextList("referring_sites"),
                 Figures.Count(d.Number("third_party_sends") ?? 0)]);
     }
@@ -247,6 +250,7 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
         double span = Math.Max(1, end - start);
         renderer.Paragraph($"Bars on the capture's timeline ({Figures.Milliseconds(end - start)}): connect (handshake RTT, first request on a connection), " +
             "send (request), wait (time to first byte), receive (response).");
+        if (!Covered(renderer, StoreCollections.Http)) return;
         renderer.BeginTable(["start", "flow", "#", "method", "host", "URI", "status", "type", "size", "connect", "wait", "receive"], waterfall: true);
         long shown = 0, total = 0;
         foreach (Stored<HttpTransaction> stored in cursor.Records<HttpTransaction>(StoreCollections.Http, _options.Filter.For(StoreCollections.Http)))
@@ -260,7 +264,7 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
             long requestStart = t.RequestStartNs ?? http.TimeNs;
             renderer.Row([
                 Figures.Milliseconds(requestStart - start),
-                Figures.Number(http.FlowId),
+                FlowLabel(stored.Capture, http.FlowId),
                 Figures.Number(http.Index),
                 http.Request?.Method,
                 Figures.Cut(http.Host, 60),
@@ -284,7 +288,7 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
     private void Mail(IReportRenderer renderer)
     {
         renderer.Section("Mail");
-        if (Store.Count(ReportCollections.SmtpTransactions) + Store.Count(ReportCollections.Messages) + Store.Count(ReportCollections.ImapSessions) == 0)
+        if (Store.Count(StoreCollections.SmtpTransactions) + Store.Count(StoreCollections.Messages) + Store.Count(StoreCollections.ImapSessions) == 0)
         {
             renderer.Paragraph("No SMTP or IMAP in this database.");
             return;
@@ -292,34 +296,34 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
         renderer.Subsection("SMTP: envelope beside the message header");
         renderer.Paragraph("The envelope (MAIL FROM, RCPT TO) is what the servers deliver by; the header (From:, To:) is what the reader sees. " +
             "They may differ: Bcc recipients, mailing lists, spoofing.");
-        RecordTable(renderer, ReportCollections.SmtpTransactions,
+        RecordTable(renderer, StoreCollections.SmtpTransactions,
             ["time", "flow", "MAIL FROM", "From:", "RCPT TO (accepted)", "To: / Cc:", "refused", "DATA", "Subject:", "differs"],
             d =>
             {
                 BsonDocument? message = d.Text("message_sha256") is { } sha
-                    ? Store.Documents(ReportCollections.Messages, Page.First(1), LiteDB.Query.EQ("sha256", sha)).FirstOrDefault()
+                    ? Store.Documents(StoreCollections.Messages, Page.First(1), LiteDB.Query.EQ("sha256", sha)).FirstOrDefault()
                     : null;
                 string accepted = string.Join(", ", d.Documents("recipients").Where(r => r.Flag("accepted")).Select(r => r.Text("address")));
                 string headerRecipients = string.Join(", ", new[] { message?.TextList("to"), message?.TextList("cc") }.Where(s => !string.IsNullOrEmpty(s)));
-                return [Time(d), Figures.Number(d.Number(StoredFields.Flow)), d.Text("mail_from"), message?.TextList("from"), accepted, headerRecipients,
+                return [Time(d), FlowOf(d), d.Text("mail_from"), message?.TextList("from"), accepted, headerRecipients,
                     string.Join(", ", d.Documents("recipients").Where(r => !r.Flag("accepted")).Select(r => $"{r.Text("address")} ({r.Number("reply_code")})")),
                     $"{d.Text("data_outcome")} {d.Number("data_code")}".Trim(), d.Text("subject") ?? message?.Text("subject"),
                     message is null ? "" : EnvelopeDiffers(d.Text("mail_from"), message.TextList("from"), accepted, headerRecipients) ? "yes" : "no"];
             });
 
         renderer.Subsection("Messages");
-        RecordTable(renderer, ReportCollections.Messages, ["time", "source", "From:", "To:", "Subject:", "Date:", "size", "attachments", "MD5", "complete"],
+        RecordTable(renderer, StoreCollections.Messages, ["time", "source", "From:", "To:", "Subject:", "Date:", "size", "attachments", "MD5", "complete"],
             d => [Time(d), d.Text("source"), d.TextList("from"), d.TextList("to"), d.Text("subject"), d.Text("date"), Figures.Bytes(d.Number("size")),
                 string.Join(", ", d.Documents("attachments").Select(a => $"{a.Text("file_name") ?? "(unnamed)"} ({Figures.Bytes(a.Number("size"))})")),
                 d.Text("md5"), d.Flag("complete") ? "yes" : "no"]);
 
         renderer.Subsection("IMAP sessions");
-        RecordTable(renderer, ReportCollections.ImapSessions, ["time", "flow", "user", "authenticated", "failed logins", "commands", "folders", "final state"],
-            d => [Time(d), Figures.Number(d.Number(StoredFields.Flow)), d.Text("user"), d.Flag("authenticated") ? "yes" : "no", Figures.Number(d.Number("failed_logins") ?? 0),
+        RecordTable(renderer, StoreCollections.ImapSessions, ["time", "flow", "user", "authenticated", "failed logins", "commands", "folders", "final state"],
+            d => [Time(d), FlowOf(d), d.Text("user"), d.Flag("authenticated") ? "yes" : "no", Figures.Number(d.Number("failed_logins") ?? 0),
                 Figures.Number(d.Number("commands") ?? 0), string.Join(", ", d.Documents("folders").Select(f => f.Text("name"))), d.Text("final_state")]);
 
         renderer.Subsection("SMTP → IMAP: one mail from submission to retrieval");
-        RecordTable(renderer, ReportCollections.MailPaths, ["Subject:", "Message-ID", "SMTP client → server", "IMAP downloads", "latency", "same bytes"],
+        RecordTable(renderer, StoreCollections.MailPaths, ["Subject:", "Message-ID", "SMTP client → server", "IMAP downloads", "latency", "same bytes"],
             d => [d.Text("subject"), d.Text("message_id"), $"{d.Text("smtp.client")} → {d.Text("smtp.server")}",
                 string.Join("; ", d.Documents("imap").Select(i => $"{i.Text("client")} ← {i.Text("server")} {i.Text("folder")} UID {i.Number("uid")}")),
                 Figures.Milliseconds(d.Number("latency_ns")), d.Flag("identical") ? "yes" : "no"]);
@@ -337,6 +341,7 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
     private void Anomalies(IReportRenderer renderer)
     {
         renderer.Section("Anomalies");
+        if (!Covered(renderer, StoreCollections.Anomalies)) return;
         // Kinds are the layers' fixed names (AnomalyKinds and the dissectors' prefixes), so counting them by kind stays small.
         var kinds = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (BsonDocument anomaly in cursor.Documents(StoreCollections.Anomalies, _options.Filter.For(StoreCollections.Anomalies)))
@@ -353,18 +358,19 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
         foreach (var (kind, count) in kinds) renderer.Row([kind, Figures.Count(count)]);
         renderer.EndTable();
         RecordTable(renderer, StoreCollections.Anomalies, ["time", "flow", "kind", "source", "detail"],
-            d => [Time(d), Figures.Number(d.Number(StoredFields.Flow)), d.Text("kind"), d.Text("source"), Figures.Cut(d.Text("detail"), 200)]);
+            d => [Time(d), FlowOf(d), d.Text("kind"), d.Text("source"), Figures.Cut(d.Text("detail"), 200)]);
     }
 
     private IEnumerable<BsonDocument> Summaries(string kind) =>
-        cursor.Documents(ReportCollections.Summaries, LiteDB.Query.EQ("kind", kind));
+        cursor.Documents(StoreCollections.Summaries, LiteDB.Query.EQ("kind", kind));
 
     /// <summary>A capped table of one collection's documents, narrowed by the filter and <paramref name="where"/>.</summary>
     private void RecordTable(IReportRenderer renderer, string collection, IReadOnlyList<string> headers,
         Func<BsonDocument, IReadOnlyList<string?>> row, BsonExpression? where = null)
     {
+        if (!Covered(renderer, collection)) return;
         BsonExpression? filter = _options.Filter.For(collection);
-        BsonExpression? condition = filter is null ? where : where is null ? filter : LiteDB.Query.And(where, filter);
+        BsonExpression? condition = Predicates.And(where, filter);
         long total = Store.Count(collection, condition);
         if (total == 0)
         {
@@ -375,6 +381,21 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
         foreach (BsonDocument document in cursor.Documents(collection, condition).Take(_options.MaxRows)) renderer.Row(row(document));
         renderer.EndTable(Omitted(total, _options.MaxRows, "rows"));
     }
+
+    /// <summary>False, with a line saying so, when the filter leaves the list out.</summary>
+    private bool Covered(IReportRenderer renderer, string collection)
+    {
+        if (_options.Filter.Covers(collection)) return true;
+        renderer.Paragraph("Left out by the filter: it names fields these records do not have.");
+        return false;
+    }
+
+    /// <summary>Flow ids restart with each capture: "7" in the first capture, "2:7" (capture:flow) in the others.</summary>
+    private static string FlowLabel(long capture, long flow) =>
+        capture == 1 ? Figures.Number(flow) : $"{Figures.Number(capture)}:{Figures.Number(flow)}";
+
+    private static string FlowOf(BsonDocument document) =>
+        FlowLabel(document.Number(StoredFields.Capture) ?? 1, document.Number(StoredFields.Flow) ?? 0);
 
     private static string Time(BsonDocument document) =>
         document.Number(StoredFields.Time) is { } ns ? Figures.Timestamp(ns) : "–";

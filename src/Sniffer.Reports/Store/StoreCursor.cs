@@ -23,7 +23,7 @@ public sealed class StoreCursor(SessionStoreReader store, int pageSize = 500)
         while (true)
         {
             BsonExpression after = LiteDB.Query.GT(StoredFields.Id, last);
-            IReadOnlyList<BsonDocument> page = Store.Documents(collection, new Page(0, pageSize), where is null ? after : LiteDB.Query.And(after, where));
+            IReadOnlyList<BsonDocument> page = Store.Documents(collection, new Page(0, pageSize), Predicates.And(after, where));
             foreach (BsonDocument document in page) yield return document;
             if (page.Count < pageSize) yield break;
             last = page[^1][StoredFields.Id];
