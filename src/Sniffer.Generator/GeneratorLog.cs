@@ -74,6 +74,7 @@ public sealed record HttpRequestEntry
     /// <summary>Names of the cookies in the response's Set-Cookie headers, in header order.</summary>
     public IReadOnlyList<string> SetCookies { get; init; } = [];
     public string? ContentEncoding { get; init; }
+    [JsonPropertyName("etag")]
     public string? ETag { get; init; }
     public string? LastModified { get; init; }
     /// <summary>Length of the body after removing the content coding.</summary>
@@ -82,6 +83,7 @@ public sealed record HttpRequestEntry
     public string? BodySha256 { get; init; }
     public string? Error { get; init; }
     /// <summary>True when the run was stopped (duration or Ctrl-C) while this request was in flight; not counted as an error.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Interrupted { get; init; }
 
     /// <summary>No response, or not the status expected; a request the stop interrupted is not a failure.</summary>
