@@ -100,30 +100,34 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
     {
         renderer.Section("Round-trip times and time to first byte");
         List<BsonDocument> timings = Summaries(SummaryKinds.Timing).ToList();
-        BsonDocument? overall = timings.FirstOrDefault(t => t.Text("host") is null);
-        if (overall is null)
+        // One overall summary per capture: counts add up, distributions are shown per capture, histograms (fixed bounds) add up.
+        List<BsonDocument> overall = timings.Where(t => t.Text("host") is null).ToList();
+        if (overall.Count == 0)
         {
             renderer.Paragraph("This database holds no timing analysis (no HTTP, or written by a Sniffer before schema 2).");
             return;
         }
         renderer.Paragraph("Handshake RTT: SYN → ACK of each connection's three-way handshake at the capture point. " +
             "Time to first byte: last request byte → first response byte, per request.");
-        renderer.Facts([
-            ("Connections", Figures.Count(overall.Number("connections") ?? 0)),
-            ("Requests", Figures.Count(overall.Number("requests") ?? 0)),
-            ("Handshake RTT", Distribution(overall, "handshake_rtt")),
-            ("Time to first byte", Distribution(overall, "time_to_first_byte")),
-        ]);
+        List<(string, string)> facts = [("Connections", Figures.Count(Sum(overall, "connections"))), ("Requests", Figures.Count(Sum(overall, "requests")))];
+        foreach (BsonDocument capture in overall)
+        {
+            string of = overall.Count > 1 ? $" (capture {Figures.Number(capture.Number(StoredFields.Capture))})" : "";
+            facts.Add(("Handshake RTT" + of, Distribution(capture, "handshake_rtt")));
+            facts.Add(("Time to first byte" + of, Distribution(capture, "time_to_first_byte")));
+        }
+        renderer.Facts(facts);
         renderer.Histogram("Handshake RTT", Buckets(overall, "handshake_rtt"));
         renderer.Histogram("Time to first byte", Buckets(overall, "time_to_first_byte"));
 
         List<BsonDocument> hosts = timings.Where(t => t.Text("host") is not null).ToList();
         if (hosts.Count == 0) return;
         renderer.Subsection("Per host");
-        renderer.BeginTable(["host", "connections", "requests", "handshake RTT median", "TTFB median", "TTFB p90", "handshakes saved"]);
+        renderer.BeginTable(["capture", "host", "connections", "requests", "handshake RTT median", "TTFB median", "TTFB p90", "handshakes saved"]);
         foreach (BsonDocument host in hosts.Take(_options.MaxRows))
         {
             renderer.Row([
+                Figures.Number(host.Number(StoredFields.Capture)),
                 host.Text("host"),
                 Figures.Count(host.Number("connections") ?? 0),
                 Figures.Count(host.Number("requests") ?? 0),
@@ -146,20 +150,34 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
               $"min {Figures.Milliseconds(summary.Number(name + ".min_ns"))}, max {Figures.Milliseconds(summary.Number(name + ".max_ns"))} " +
               $"({Figures.Count(summary.Number(name + ".count") ?? 0)} samples)";
 
-    /// <summary>The histogram from its first to its last non-empty bucket (the fixed 1-2-5 bounds span 1 µs to 10 s).</summary>
-    private static List<(string, long)> Buckets(BsonDocument summary, string name)
+    /// <summary>
+    /// The histogram of several summaries (their buckets have the same fixed bounds, so counts add up), from its
+    /// first to its last non-empty bucket (the 1-2-5 bounds span 1 µs to 10 s).
+    /// </summary>
+    private static List<(string, long)> Buckets(IEnumerable<BsonDocument> summaries, string name)
     {
-        var buckets = summary.Documents(name + ".buckets")
-            .Select(b => (Label: Figures.Bound(b.Number("upper_bound_ns") ?? long.MaxValue), Count: b.Number("count") ?? 0)).ToList();
+        var buckets = new List<(long Bound, long Count)>();
+        foreach (BsonDocument summary in summaries)
+        {
+            var bucketDocuments = summary.Documents(name + ".buckets").ToList();
+            for (int i = 0; i < bucketDocuments.Count; i++)
+            {
+                long count = bucketDocuments[i].Number("count") ?? 0;
+                if (i < buckets.Count) buckets[i] = (buckets[i].Bound, buckets[i].Count + count);
+                else buckets.Add((bucketDocuments[i].Number("upper_bound_ns") ?? long.MaxValue, count));
+            }
+        }
         int first = buckets.FindIndex(b => b.Count > 0), last = buckets.FindLastIndex(b => b.Count > 0);
-        return first < 0 ? [] : buckets.GetRange(first, last - first + 1);
+        return first < 0 ? [] : buckets.GetRange(first, last - first + 1).Select(b => (Figures.Bound(b.Bound), b.Count)).ToList();
     }
+
+    private static long Sum(IEnumerable<BsonDocument> documents, string path) => documents.Sum(d => d.Number(path) ?? 0);
 
     private void ConditionalGets(IReportRenderer renderer)
     {
         renderer.Section("Conditional GET savings");
-        BsonDocument? summary = Summaries(SummaryKinds.ConditionalGet).FirstOrDefault();
-        if (summary is null)
+        List<BsonDocument> summaries = Summaries(SummaryKinds.ConditionalGet).ToList();
+        if (summaries.Count == 0)
         {
             renderer.Paragraph("This database holds no conditional-GET analysis.");
             return;
@@ -167,15 +185,15 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
         renderer.Paragraph("A conditional GET (If-None-Match / If-Modified-Since) answered 304 Not Modified carries no body: " +
             "the bytes and transmission time of the object the client already had are saved.");
         renderer.Facts([
-            ("Conditional requests", Figures.Count(summary.Number("conditional") ?? 0)),
-            ("Answered 304 Not Modified", Figures.Count(summary.Number("not_modified") ?? 0)),
-            ("Changed (200 again)", Figures.Count(summary.Number("changed") ?? 0)),
-            ("Bytes saved", Figures.Bytes(summary.Number("bytes_saved") ?? 0)),
-            ("Time saved", Figures.Milliseconds(summary.Number("time_saved_ns") ?? 0)),
-            ("304s of unknown saving", Figures.Count(summary.Number("unknown_savings") ?? 0)),
-            ("Cacheable responses without a validator", Figures.Count(summary.Number("cacheable_without_validator") ?? 0)),
+            ("Conditional requests", Figures.Count(Sum(summaries, "conditional"))),
+            ("Answered 304 Not Modified", Figures.Count(Sum(summaries, "not_modified"))),
+            ("Changed (200 again)", Figures.Count(Sum(summaries, "changed"))),
+            ("Bytes saved", Figures.Bytes(Sum(summaries, "bytes_saved"))),
+            ("Time saved", Figures.Milliseconds(Sum(summaries, "time_saved_ns"))),
+            ("304s of unknown saving", Figures.Count(Sum(summaries, "unknown_savings"))),
+            ("Cacheable responses without a validator", Figures.Count(Sum(summaries, "cacheable_without_validator"))),
         ]);
-        List<BsonDocument> top = summary.Documents("top_urls").ToList();
+        List<BsonDocument> top = summaries.SelectMany(s => s.Documents("top_urls")).OrderByDescending(u => u.Number("bytes_saved") ?? 0).Take(20).ToList();
         if (top.Count > 0)
         {
             renderer.Subsection("Top URLs by bytes saved");
@@ -192,8 +210,8 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
     private void PersistentConnections(IReportRenderer renderer)
     {
         renderer.Section("Persistent connections");
-        BsonDocument? overall = Summaries(SummaryKinds.Timing).FirstOrDefault(t => t.Text("host") is null);
-        if (overall is null)
+        List<BsonDocument> overall = Summaries(SummaryKinds.Timing).Where(t => t.Text("host") is null).ToList();
+        if (overall.Count == 0)
         {
             renderer.Paragraph("This database holds no connection-reuse analysis.");
             return;
@@ -201,10 +219,10 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
         renderer.Paragraph("Non-persistent HTTP pays a TCP handshake (one RTT) per object; a persistent connection pays it once, " +
             "so each further request on it saves a handshake.");
         renderer.Facts([
-            ("HTTP connections", Figures.Count(overall.Number("connections") ?? 0)),
-            ("Requests", Figures.Count(overall.Number("requests") ?? 0)),
-            ("Handshakes saved", Figures.Count(overall.Number("handshakes_saved") ?? 0)),
-            ("RTT saved", Figures.Milliseconds(overall.Number("rtt_saved_ns") ?? 0)),
+            ("HTTP connections", Figures.Count(Sum(overall, "connections"))),
+            ("Requests", Figures.Count(Sum(overall, "requests"))),
+            ("Handshakes saved", Figures.Count(Sum(overall, "handshakes_saved"))),
+            ("RTT saved", Figures.Milliseconds(Sum(overall, "rtt_saved_ns"))),
         ]);
         RecordTable(renderer, StoreCollections.ConnectionReuse, ["time", "client", "server", "host", "requests", "handshake RTT", "handshakes saved", "RTT saved"],
             d => [Time(d), d.Text("client"), d.Text("server"), d.Text("host"), Figures.Count(d.Number("requests") ?? 0),
