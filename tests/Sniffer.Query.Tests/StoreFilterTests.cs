@@ -108,14 +108,14 @@ public sealed class StoreFilterTests : IDisposable
         Assert.Contains("smtp.from is not a field of http records", error.Message);
         Assert.Contains("http.status", error.Message);
         Assert.False(StoreFilter.Applies(filter, StoreCollections.Http));
-        Assert.True(StoreFilter.Applies(filter, "smtp_transactions"));
+        Assert.True(StoreFilter.Applies(filter, StoreCollections.SmtpTransactions));
     }
 
     [Fact]
     public void Mail_collections_filter_on_the_documented_fields()
     {
         using var database = new LiteDatabase(":memory:");
-        var transactions = database.GetCollection("smtp_transactions");
+        var transactions = database.GetCollection(StoreCollections.SmtpTransactions);
         transactions.Insert(new BsonDocument
         {
             ["_id"] = 1L, ["ts"] = BaseNs, ["flow"] = 2L, ["capture"] = 1,
@@ -123,7 +123,7 @@ public sealed class StoreFilterTests : IDisposable
             ["recipients"] = new BsonArray(Recipient("bob@example.net", true), Recipient("carol@example.com", false)),
         });
         transactions.Insert(new BsonDocument { ["_id"] = 2L, ["ts"] = BaseNs + 1, ["flow"] = 2L, ["capture"] = 1, ["mail_from"] = "mallory@evil.test" });
-        var messages = database.GetCollection("messages");
+        var messages = database.GetCollection(StoreCollections.Messages);
         messages.Insert(new BsonDocument
         {
             ["_id"] = 1L, ["ts"] = BaseNs, ["flow"] = 2L, ["capture"] = 1, ["size"] = 3_000_000L, ["subject"] = "Re: hello",
@@ -131,12 +131,12 @@ public sealed class StoreFilterTests : IDisposable
             ["attachments"] = new BsonArray(new BsonDocument { ["file_name"] = "report.PDF", ["size"] = 2_900_000L }),
         });
 
-        Assert.Equal([1L], Ids(database, "smtp_transactions", "smtp.from ~ alice"));
-        Assert.Equal([1L], Ids(database, "smtp_transactions", "smtp.to == CAROL@example.com"));
-        Assert.Equal([1L], Ids(database, "smtp_transactions", "smtp.to ~ /^bob@/"));
-        Assert.Equal([2L], Ids(database, "smtp_transactions", "!smtp.to"));
-        Assert.Equal([1L], Ids(database, "messages", "mail.attachment ~ .pdf && mail.size > 2MiB && subject ~ /^re:/"));
-        Assert.Equal([1L], Ids(database, "messages", "mail.from ~ alice"));
+        Assert.Equal([1L], Ids(database, StoreCollections.SmtpTransactions, "smtp.from ~ alice"));
+        Assert.Equal([1L], Ids(database, StoreCollections.SmtpTransactions, "smtp.to == CAROL@example.com"));
+        Assert.Equal([1L], Ids(database, StoreCollections.SmtpTransactions, "smtp.to ~ /^bob@/"));
+        Assert.Equal([2L], Ids(database, StoreCollections.SmtpTransactions, "!smtp.to"));
+        Assert.Equal([1L], Ids(database, StoreCollections.Messages, "mail.attachment ~ .pdf && mail.size > 2MiB && subject ~ /^re:/"));
+        Assert.Equal([1L], Ids(database, StoreCollections.Messages, "mail.from ~ alice"));
     }
 
     private static BsonValue Recipient(string address, bool accepted) => new BsonDocument { ["address"] = address, ["accepted"] = accepted };

@@ -57,15 +57,15 @@ internal static class StoreFieldMap
             (AnomalyKind, At("kind")),
             (AnomalySource, At("source")),
             (AnomalyDetail, At("detail"))),
-        [MailCollectionNames.SmtpSessions] = Map(
+        [StoreCollections.SmtpSessions] = Map(
             (SmtpHelo, At("helo")),
             (SmtpUser, Each("$.auth[*].user"))),
-        [MailCollectionNames.SmtpTransactions] = Map(
+        [StoreCollections.SmtpTransactions] = Map(
             (SmtpFrom, At("mail_from")),
             (SmtpTo, Each("$.recipients[*].address")),
             (Subject, At("subject")),
             (MessageId, At("message_id"))),
-        [MailCollectionNames.Messages] = Map(
+        [StoreCollections.Messages] = Map(
             (Subject, At("subject")),
             (MessageId, At("message_id")),
             (MailFrom, Each("$.from[*]")),
@@ -73,20 +73,20 @@ internal static class StoreFieldMap
             (MailSize, At("size")),
             (MailSource, At("source")),
             (Attachment, Each("$.attachments[*].file_name"))),
-        [MailCollectionNames.ImapSessions] = Map(
+        [StoreCollections.ImapSessions] = Map(
             (ImapUser, At("user"))),
-        [MailCollectionNames.ImapCommands] = Map(
+        [StoreCollections.ImapCommands] = Map(
             (ImapCommand, At("command")),
             (ImapUser, At("user")),
             (ImapMailbox, At("mailbox")),
             (ImapStatus, At("status")),
             (Latency, At("latency_ns"))),
-        [MailCollectionNames.ImapTransfers] = Map(
+        [StoreCollections.ImapTransfers] = Map(
             (ImapMailbox, At("folder")),
             (Subject, At("subject")),
             (MessageId, At("message_id")),
             (MailSize, At("size"))),
-        [MailCollectionNames.MailPaths] = Map(
+        [StoreCollections.MailPaths] = Map(
             (Subject, At("subject")),
             (MessageId, At("message_id")),
             (MailLatency, At("latency_ns"))),
@@ -95,22 +95,5 @@ internal static class StoreFieldMap
     private static Dictionary<FieldDefinition, StoredFieldPath> Map(params (FieldDefinition Field, StoredFieldPath Path)[] fields) =>
         RecordFields.Concat(fields).ToDictionary(f => f.Item1, f => f.Item2);
 
-    public static IReadOnlyCollection<string> Collections => ByCollection.Keys;
-
     public static IReadOnlyDictionary<FieldDefinition, StoredFieldPath>? For(string collection) => ByCollection.GetValueOrDefault(collection);
-}
-
-/// <summary>
-/// Names of the mail collections (the store's v2 schema). Kept here until StoreCollections carries them, so the
-/// filter can be written against them as they land.
-/// </summary>
-internal static class MailCollectionNames
-{
-    public const string SmtpSessions = "smtp_sessions";
-    public const string SmtpTransactions = "smtp_transactions";
-    public const string Messages = "messages";
-    public const string ImapSessions = "imap_sessions";
-    public const string ImapCommands = "imap_commands";
-    public const string ImapTransfers = "imap_transfers";
-    public const string MailPaths = "mail_paths";
 }
