@@ -37,7 +37,7 @@ public sealed record GeneratorOptions
     public string SiteHost { get; init; } = "www.sniffer.test";
 
     /// <summary>The tracker's host name (third-party pixel and cookie).</summary>
-    public string TrackerHost { get; init; } = "tracker.sniffer.test";
+    public string TrackerHost { get; init; } = "ads.tracker.test";
 
     /// <summary>The mail accounts: the first sends the first mails and logs in first; all share <see cref="Password"/>.</summary>
     public IReadOnlyList<string> MailUsers { get; init; } = ["alice@sniffer.test", "bob@sniffer.test", "carol@sniffer.test"];

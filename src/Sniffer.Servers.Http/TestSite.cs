@@ -9,8 +9,12 @@ public static class TestSite
     /// <summary>The site: <c>/</c>, <c>/objects/NAME</c>, forms, redirects… Any Host other than the tracker's gets the site.</summary>
     public const string SiteHost = "www.sniffer.test";
 
-    /// <summary>A second host name so the site's page loads a third-party resource that sets its own cookie.</summary>
-    public const string TrackerHost = "tracker.sniffer.test";
+    /// <summary>
+    /// A host on another site (registrable domain tracker.test, not sniffer.test; both under RFC 6761's reserved .test), so
+    /// the page loads a third-party resource that sets its own cookie. A sibling such as tracker.sniffer.test would be
+    /// the same site, and its cookie first-party.
+    /// </summary>
+    public const string TrackerHost = "ads.tracker.test";
 
     /// <summary>The tracker pixel the page references, absolute so it names the tracker host.</summary>
     public const string TrackerPixelUrl = "http://" + TrackerHost + "/pixel.gif";

@@ -61,7 +61,7 @@ public sealed class HttpScenarioTests
         await using var servers = await LoopbackServers.StartAsync();
         GeneratorLog log = await LoopbackServers.RunAsync(servers.Options(8, Scenario.Cookies));
 
-        const string tracker = "tracker.sniffer.test";
+        const string tracker = "ads.tracker.test";
         var toTracker = log.HttpRequests.Where(entry => entry.Host == tracker).ToList();
         var toSite = log.HttpRequests.Where(entry => entry.Host != tracker).ToList();
         Assert.Equal(2, toTracker.Count);
@@ -99,7 +99,7 @@ public sealed class HttpScenarioTests
         int siteConnections = site.Select(entry => entry.ClientPort).Distinct().Count();
         Assert.InRange(siteConnections, 2, 6);
         Assert.True(site.Count > siteConnections, "no connection carried more than one request");
-        Assert.Contains(log.HttpRequests, entry => entry.Host == "tracker.sniffer.test" && entry.Status == 200);
+        Assert.Contains(log.HttpRequests, entry => entry.Host == "ads.tracker.test" && entry.Status == 200);
         Assert.Equal(0, log.Totals.Errors);
     }
 

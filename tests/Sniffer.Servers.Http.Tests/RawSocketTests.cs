@@ -97,16 +97,16 @@ public sealed class RawSocketTests
 
         connection.Send(RawHttpConnection.Request("GET", "/objects/logo.png", "Host: somewhere.example"));
         RawResponse unknownHost = connection.ReadResponse();
-        connection.Send(RawHttpConnection.Request("GET", "/objects/logo.png", "Host: tracker.sniffer.test"));
+        connection.Send(RawHttpConnection.Request("GET", "/objects/logo.png", "Host: ads.tracker.test"));
         RawResponse trackerObject = connection.ReadResponse();
-        connection.Send(RawHttpConnection.Request("GET", "/pixel.gif", "Host: TRACKER.sniffer.test:8080"));
+        connection.Send(RawHttpConnection.Request("GET", "/pixel.gif", "Host: ADS.Tracker.test:8080"));
         RawResponse pixel = connection.ReadResponse();
 
         Assert.Equal(200, unknownHost.Status);
         Assert.Equal(404, trackerObject.Status);
         Assert.Equal(200, pixel.Status);
         Assert.Equal("uid=", pixel.Header("Set-Cookie")?[..4]);
-        Assert.Contains("; Domain=tracker.sniffer.test; Path=/; Max-Age=31536000; SameSite=None", pixel.Header("Set-Cookie"));
+        Assert.Contains("; Domain=ads.tracker.test; Path=/; Max-Age=31536000; SameSite=None", pixel.Header("Set-Cookie"));
     }
 
     [Fact]
