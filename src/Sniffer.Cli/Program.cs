@@ -10,5 +10,10 @@ var root = new RootCommand("sniffer — capture and analyse HTTP, SMTP and IMAP 
     BenchCommand.Create(),
     OpenCommand.Create(),
     ReportCommand.Create(),
+    UiCommand.Create(),
+    ExportCommand.Create(),
+    GenerateCommand.Create(),
+    ServeCommand.Create(),
+    DemoCommand.Create(),
 };
 return CommandLine.Run(root, args);

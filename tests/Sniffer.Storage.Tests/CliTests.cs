@@ -96,12 +96,13 @@ public sealed class CliTests : IDisposable
     }
 
     [SnifferCliFact]
-    public void Without_no_ui_open_says_the_view_is_not_available_yet()
+    public void Open_without_a_terminal_says_where_to_browse_instead_of_waiting_for_keys()
     {
         string capture = Path.Combine(RepositoryPaths.Captures, "tcp", "vlan.pcap");
-        var (exitCode, _, error) = SnifferCli.Run("open", capture, "--db", _folder.File("vlan.sniffer.db"));
+        string db = _folder.File("vlan.sniffer.db");
+        var (exitCode, _, error) = SnifferCli.Run("open", capture, "--db", db);
         Assert.Equal(0, exitCode);
-        Assert.Contains("the interactive view is not available yet", error);
+        Assert.Contains($"not a terminal, so no interactive view; browse it later with 'sniffer ui {db}'", error);
     }
 
     [SnifferCliFact]

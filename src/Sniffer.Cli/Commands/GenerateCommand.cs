@@ -4,8 +4,6 @@ using System.Globalization;
 using System.Net;
 using Sniffer.Core.Text;
 using Sniffer.Generator;
-using Sniffer.Servers.Http;
-using Sniffer.Servers.Mail;
 
 namespace Sniffer.Cli.Commands;
 
@@ -186,41 +184,5 @@ internal static class GenerateCommand
         }
         result.AddError($"'{text}' is not HOST:PORT, e.g. 127.0.0.1:2525");
         return null;
-    }
-
-    /// <summary>The built-in servers a run needs and was not given, on free loopback ports, stopped when the run ends.</summary>
-    private sealed class BuiltInServers : IAsyncDisposable
-    {
-        private readonly MailStore _store = new();
-        private readonly List<IAsyncDisposable> _started = [];
-
-        public async Task<Uri> StartHttpAsync(CancellationToken ct)
-        {
-            HttpTestServer server = await HttpTestServer.StartAsync(new HttpTestServerOptions(), ct);
-            _started.Add(server);
-            Console.Error.WriteLine($"Started the built-in HTTP server on {server.EndPoint}");
-            return server.BaseAddress;
-        }
-
-        public async Task<EndPoint> StartSmtpAsync(CancellationToken ct)
-        {
-            SmtpTestServer server = await SmtpTestServer.StartAsync(_store, new SmtpTestServerOptions(), ct);
-            _started.Add(server);
-            Console.Error.WriteLine($"Started the built-in SMTP server on {server.EndPoint}");
-            return server.EndPoint;
-        }
-
-        public async Task<EndPoint> StartImapAsync(CancellationToken ct)
-        {
-            ImapTestServer server = await ImapTestServer.StartAsync(_store, new ImapTestServerOptions(), ct);
-            _started.Add(server);
-            Console.Error.WriteLine($"Started the built-in IMAP server on {server.EndPoint}");
-            return server.EndPoint;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (IAsyncDisposable server in Enumerable.Reverse(_started)) await server.DisposeAsync();
-        }
     }
 }

@@ -62,7 +62,7 @@ internal static class OpenCommand
                 }
                 using (var stored = SessionStoreReader.Open(db)) SummaryPrinter.PrintStored(db, stored);
                 if (cancel.IsCancellationRequested) Console.Error.WriteLine("sniffer: interrupted; everything read before Ctrl-C is stored");
-                if (!parse.GetValue(noUiOption)) Console.Error.WriteLine("sniffer: the interactive view is not available yet; the summary above is what it would show");
+                InteractiveView.Show(db, parse.GetValue(noUiOption));
                 return failed || cancel.IsCancellationRequested ? ExitCodes.Error : ExitCodes.Success;
             }
             finally
