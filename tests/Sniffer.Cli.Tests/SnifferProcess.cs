@@ -15,17 +15,27 @@ public static class SnifferProcess
         return WaitForExit(process, arguments);
     }
 
+    /// <summary>Runs sniffer as another user through runuser (the tests must run as root; see RunAsNobodyFact).</summary>
+    public static ProcessResult RunAs(string user, params string[] arguments)
+    {
+        using Process process = Start(["-u", user, "--", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet"], arguments, program: "runuser");
+        return WaitForExit(process, arguments);
+    }
+
     /// <summary>Starts sniffer with its output redirected; pair with <see cref="WaitForExit"/>.</summary>
-    public static Process Start(params string[] arguments)
+    public static Process Start(params string[] arguments) => Start(prefix: [], arguments, program: "dotnet");
+
+    private static Process Start(string[] prefix, string[] arguments, string program)
     {
         string assembly = Path.Combine(AppContext.BaseDirectory, "sniffer.dll");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (string argument in prefix) start.ArgumentList.Add(argument);
         start.ArgumentList.Add(assembly);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start sniffer");

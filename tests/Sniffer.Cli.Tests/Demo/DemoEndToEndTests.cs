@@ -3,6 +3,7 @@ using Sniffer.Cli.Tests.Live;
 using Sniffer.Generator;
 using Sniffer.Storage;
 using Sniffer.Storage.Mapping;
+using Sniffer.TestSupport;
 using Xunit;
 
 namespace Sniffer.Cli.Tests.Demo;
@@ -29,8 +30,36 @@ public sealed class DemoEndToEndTests : IDisposable
         Assert.Contains("Dropped by sniffer:    0", run.StandardOutput);
 
         GeneratorLog log = GeneratorLog.Read(Path.Combine(keep, "demo.log.json"));
-        Assert.Equal(0, log.Totals.Errors);
         using var store = SessionStoreReader.Open(Path.Combine(keep, "demo.sniffer.db"));
+        AssertAgrees(log, store);
+    }
+
+    [Fact]
+    public void The_bundled_demo_capture_holds_what_its_generator_log_says()
+    {
+        string db = Path.Combine(_folder, "bundled.sniffer.db");
+        ProcessResult open = SnifferProcess.Run("open", Path.Combine(RepositoryPaths.Captures, "demo.pcap"), "--no-ui", "--db", db);
+        Assert.True(open.ExitCode == 0, open.StandardError);
+        using var store = SessionStoreReader.Open(db);
+        AssertAgrees(GeneratorLog.Read(Path.Combine(RepositoryPaths.Captures, "demo.log.json")), store);
+    }
+
+    [RunAsNobodyFact]
+    public void Without_capture_permission_the_demo_says_why_and_shows_the_bundled_capture()
+    {
+        ProcessResult run = SnifferProcess.RunAs("nobody", "demo", "--no-ui");
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Contains("sniffer: cannot capture on lo:", run.StandardError);
+        Assert.Contains("showing the bundled demo capture instead", run.StandardError);
+        GeneratorLog bundled = GeneratorLog.Read(Path.Combine(RepositoryPaths.Captures, "demo.log.json"));
+        Assert.Contains(run.StandardOutput.Split('\n'), l => l.StartsWith("  HTTP transactions:", StringComparison.Ordinal)
+            && l.TrimEnd().EndsWith(" " + bundled.Totals.HttpRequests, StringComparison.Ordinal));
+    }
+
+    /// <summary>What the store holds is exactly what the generator logged as crossing the wire.</summary>
+    private static void AssertAgrees(GeneratorLog log, SessionStoreReader store)
+    {
+        Assert.Equal(0, log.Totals.Errors);
 
         // HTTP: each connection's requests, in order, are the exchanges stored for the flow with that client port.
         var clientPorts = store.Documents(StoreCollections.Flows, Page.First(10_000))

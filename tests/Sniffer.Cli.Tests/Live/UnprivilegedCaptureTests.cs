@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace Sniffer.Cli.Tests.Live;
@@ -9,19 +8,12 @@ public sealed class UnprivilegedCaptureTests
     [RunAsNobodyFact]
     public void CaptureWithoutPermissionSaysHowToGetIt()
     {
-        var start = new ProcessStartInfo("runuser") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])["-u", "nobody", "--", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet",
-                     Path.Combine(AppContext.BaseDirectory, "sniffer.dll"), "capture", "-i", "lo", "--count", "1"])
-            start.ArgumentList.Add(argument);
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60))) process.Kill(entireProcessTree: true);
+        ProcessResult result = SnifferProcess.RunAs("nobody", "capture", "-i", "lo", "--count", "1");
 
-        Assert.Equal(1, process.ExitCode);
-        Assert.Contains("cannot open 'lo'", error.Result);
-        Assert.Contains("setcap cap_net_raw,cap_net_admin+eip", error.Result);
-        Assert.DoesNotContain("   at ", error.Result);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("cannot open 'lo'", result.StandardError);
+        Assert.Contains("setcap cap_net_raw,cap_net_admin+eip", result.StandardError);
+        Assert.DoesNotContain("   at ", result.StandardError);
     }
 }
 
