@@ -100,6 +100,22 @@ public sealed class StoreFilterTests : IDisposable
         Assert.Contains("INDEX SEEK(host", plan);
     }
 
+    [Theory]
+    [InlineData("uri ~ logo")]
+    [InlineData("uri ~ /png$/")]
+    [InlineData("host != www.example.com")]
+    [InlineData("!(host ~ example)")]
+    public void Filters_no_index_can_answer_stream_in_the_lists_time_order_instead_of_sorting_every_match(string text)
+    {
+        // A list's first page must not wait for every match to be found and sorted: LiteDB should walk the time
+        // index and stop after a page, which it only does when no other indexed term lures it away.
+        BsonExpression where = StoreFilter.ToBsonExpression(FilterExpression.Parse(text), StoreCollections.Http);
+        using var database = new LiteDatabase($"Filename={_database};ReadOnly=true");
+        BsonDocument plan = database.GetCollection(StoreCollections.Http).Query().Where(where).OrderBy("$.ts").GetPlan();
+        Assert.Equal("FULL INDEX SCAN(ts)", plan["index"]["mode"].AsString);
+        Assert.True(plan["orderBy"].IsNull, plan.ToString());
+    }
+
     [Fact]
     public void A_field_the_collection_does_not_hold_is_an_error_naming_the_fields_it_has()
     {

@@ -74,7 +74,9 @@ public static class StoreFilter
                 (_, RegexValue regex) => Regex(path, regex.Pattern),
                 (_, TextValue text) when comparison.Operator == ComparisonOperator.Matches => Contains(path, text.Text),
                 (StoredFieldPath.Scalar scalar, TextValue text) when comparison.Operator == ComparisonOperator.Equal => TextEquals(scalar, text.Text),
-                (StoredFieldPath.Scalar scalar, TextValue text) => $"({scalar.Path} != null AND {scalar.WholeText} {op} {Parameter(text.Text)})",
+                // The guard reads the whole value, not $.field: a "$.field != null" term would make LiteDB walk that
+                // field's index and then sort every match, where the list's own order could stream the first page.
+                (StoredFieldPath.Scalar scalar, TextValue text) => $"({scalar.WholeText} != null AND {scalar.WholeText} {op} {Parameter(text.Text)})",
                 (StoredFieldPath.Scalar scalar, IntegerValue number) => $"({scalar.Path} != null AND {scalar.Path} {op} {Parameter(number.Value)})",
                 (StoredFieldPath.Computed computed, IntegerValue number) => $"({Present(computed)} AND {computed.Expression} {op} {Parameter(number.Value)})",
                 // Several values: true when one of them compares; "!=" means there are values and none is equal.
@@ -101,11 +103,17 @@ public static class StoreFilter
         // Substrings compare lower-cased, as the store's collation compares equal strings ignoring case. INDEXOF rather
         // than LIKE, whose % and _ wildcards would need escaping that LiteDB does not offer.
         private string Contains(StoredFieldPath path, string text) =>
-            $"({Present(path)} AND INDEXOF(LOWER({Text(path)}), {Parameter(text.ToLowerInvariant())}) >= 0)";
+            Searched(path, $"INDEXOF(LOWER({Text(path)}), {Parameter(text.ToLowerInvariant())}) >= 0");
 
         // (?i): case-insensitive like "~" with text; (?m): with several values joined by newlines, ^ and $ anchor each one.
         private string Regex(StoredFieldPath path, string pattern) =>
-            $"({Present(path)} AND IS_MATCH({Text(path)}, {Parameter("(?im)" + pattern)}) = true)";
+            Searched(path, $"IS_MATCH({Text(path)}, {Parameter("(?im)" + pattern)}) = true");
+
+        // A missing single value makes INDEXOF and IS_MATCH false by themselves, so it needs no guard (which, as
+        // "$.field != null", would cost an index walk and a sort); missing multiple values join to "", which a
+        // pattern like ^$ would match, so those keep theirs.
+        private static string Searched(StoredFieldPath path, string test) =>
+            path is StoredFieldPath.Elements ? $"({Present(path)} AND {test})" : test;
 
         private static string Text(StoredFieldPath path) => path switch
         {
