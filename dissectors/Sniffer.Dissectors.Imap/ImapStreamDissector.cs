@@ -273,8 +273,13 @@ public sealed class ImapStreamDissector : IStreamDissector
             Report(ImapAnomalyKinds.MalformedResponse, $"s→c {line.Head}");
             return;
         }
+        ImapTokenizer client = TokenizerOf(Direction.ClientToServer);
+        string? awaiting = client.AwaitingInvitation;
         switch (first.Value.Text)
         {
+            case "+" when awaiting is not null:
+                client.Invite();
+                break;
             case "+":
                 OnContinuation(line);
                 break;
@@ -282,6 +287,9 @@ public sealed class ImapStreamDissector : IStreamDissector
                 OnUntagged(line);
                 break;
             default:
+                // A tagged answer to a command still waiting to send its synchronising literal refuses the literal
+                // (RFC 9051 §4.3): the command ends there, and it completes with this very response.
+                if (first.Value.Text == awaiting) Handle(Direction.ClientToServer, client.RefuseLiteral());
                 OnTagged(line);
                 break;
         }
@@ -619,7 +627,7 @@ public sealed class ImapStreamDissector : IStreamDissector
         if (command.Name == "APPEND")
         {
             // The message is the last literal among the arguments (RFC 9051 §6.3.12; MULTIAPPEND, RFC 3502, sends several).
-            foreach (ImapValue literal in command.Arguments.Where(a => a.Literal is not null))
+            foreach (ImapValue literal in command.Arguments.Where(a => a.Literal is { Refused: false }))
             {
                 OnContent(command.Line, ImapTransferOrigin.Append, command.Tag, command.Mailbox, message: null, "APPEND", literal);
             }

@@ -10,7 +10,7 @@ public class TranscriptTests
 {
     public static TheoryData<string> Names() => new(
         "dovecot-login-select-fetch.txt", "literal-plus-append.txt", "pipelined.txt", "idle.txt", "failed-login.txt", "starttls.txt",
-        "gmail-store-move-expunge.txt", "exchange-header-listing.txt");
+        "gmail-store-move-expunge.txt", "exchange-header-listing.txt", "refused-literal.txt");
 
     [Theory]
     [MemberData(nameof(Names))]

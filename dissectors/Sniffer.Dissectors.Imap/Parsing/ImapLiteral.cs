@@ -39,6 +39,15 @@ public sealed class ImapLiteral
 
     internal long Remaining => DeclaredLength - ReceivedBytes - MissingBytes;
 
+    /// <summary>The server answered "+" to this synchronising literal: the client may send it (RFC 9051 §7.5).</summary>
+    public bool Invited { get; internal set; }
+
+    /// <summary>
+    /// The server refused this synchronising literal with a tagged NO or BAD instead of "+" (RFC 9051 §4.3), so the
+    /// client never sent it.
+    /// </summary>
+    public bool Refused { get; internal set; }
+
     /// <summary>The kept bytes.</summary>
     public ReadOnlyMemory<byte> Data => _kept.AsMemory(0, _keptLength);
 

@@ -172,6 +172,32 @@ public sealed class ImapTokenizer
         StartResync(atLineStart: true);
     }
 
+    /// <summary>
+    /// The tag of the command whose synchronising literal waits for the server's "+" (nothing of it sent yet), or
+    /// null. Only client commands wait: RFC 9051 §4.3 lets the client send such a literal only once invited.
+    /// </summary>
+    public string? AwaitingInvitation =>
+        Mode == ImapTokenizerMode.Literal && _literal is { Kind: ImapLiteralKind.Synchronizing, Invited: false, ReceivedBytes: 0, MissingBytes: 0 }
+            ? _line!.TokenAt(0)?.Text
+            : null;
+
+    /// <summary>The server said "+": the awaited literal's bytes follow.</summary>
+    public void Invite() => _literal!.Invited = true;
+
+    /// <summary>
+    /// The server refused the awaited literal: it will never be sent, so the logical line ends at its marker and
+    /// the client's next bytes are a new command, not literal data.
+    /// </summary>
+    public ImapLine RefuseLiteral()
+    {
+        ImapLine line = _line!;
+        _literal!.Refused = true;
+        _line = null;
+        _literal = null;
+        Mode = ImapTokenizerMode.Token;
+        return line;
+    }
+
     /// <summary>The line in progress when the direction ended, marked incomplete, if any.</summary>
     public ImapLine? TakeUnfinished()
     {
