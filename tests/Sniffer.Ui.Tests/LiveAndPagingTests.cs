@@ -60,5 +60,8 @@ public sealed class LiveAndPagingTests : IDisposable
         ui.Press(Key.End.WithCtrl);
         Assert.Contains("/item/5000", ui.Screen);
         Assert.Equal(2, ui.Window.CurrentList.Source.PagesRead); // the first page and the last, nothing between
+        // Pages past the middle are read from the end and turned round: every row is still where it belongs.
+        Assert.All([2_499, 2_500, 2_600, 4_950, 4_999], row =>
+            Assert.Equal($"/item/{row + 1}", ui.Window.CurrentList.Source.DocumentAt(row)!["uri"].AsString));
     }
 }

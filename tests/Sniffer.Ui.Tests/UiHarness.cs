@@ -24,7 +24,7 @@ public sealed class UiHarness : IDisposable
     [ModuleInitializer]
     internal static void NoRealTerminal() => Environment.SetEnvironmentVariable("DisableRealDriverIO", "1");
 
-    internal UiHarness(SessionStoreReader reader, Func<string>? liveStatus = null)
+    internal UiHarness(SessionStoreReader reader, Func<string>? liveStatus = null, bool waitForCounts = true)
     {
         _app = Application.Create().Init(DriverRegistry.Names.ANSI);
         _app.Driver!.SetScreenSize(Width, Height);
@@ -32,7 +32,7 @@ public sealed class UiHarness : IDisposable
         _wiring = SnifferUi.Attach(_app, Window);
         _session = _app.Begin(Window);
         Window.FocusList();
-        WaitForCounts();
+        if (waitForCounts) WaitForCounts();
     }
 
     internal MainWindow Window { get; }

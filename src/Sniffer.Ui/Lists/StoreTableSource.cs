@@ -27,7 +27,6 @@ internal sealed class StoreTableSource : ITableSource
         SortColumn = sortColumn;
         Descending = descending;
         FirstPageRows = Page(0).Count;
-        _count = Task.Run(() => reader.Count(list.Collection, where));
     }
 
     public ListSource List { get; }
@@ -44,12 +43,20 @@ internal sealed class StoreTableSource : ITableSource
     public long? KnownCount => _count is { IsCompletedSuccessfully: true } done ? done.Result : null;
 
     /// <summary>Completes when the row count is known (tests wait on it; the UI redraws on its refresh tick).</summary>
-    public Task CountTask => _count ?? Task.CompletedTask;
+    public Task CountTask => StartCount();
 
     /// <summary>Pages read from the store so far: what the paging promises to keep small.</summary>
     public int PagesRead { get; private set; }
 
-    public int Rows => (int)Math.Min(int.MaxValue, KnownCount ?? FirstPageRows);
+    /// <summary>Asked when the table is drawn, so only lists that are shown pay for a count.</summary>
+    public int Rows
+    {
+        get
+        {
+            StartCount();
+            return (int)Math.Min(int.MaxValue, KnownCount ?? FirstPageRows);
+        }
+    }
 
     public int Columns => List.Columns.Count;
 
@@ -72,18 +79,38 @@ internal sealed class StoreTableSource : ITableSource
     {
         _pages.Clear();
         FirstPageRows = Page(0).Count;
-        _count = Task.Run(() => _reader.Count(List.Collection, Where));
+        _count = null;
+        StartCount();
     }
+
+    private Task<long> StartCount() => _count ??= Task.Run(() => _reader.Count(List.Collection, Where));
 
     private IReadOnlyList<BsonDocument> Page(int number)
     {
         if (_pages.TryGetValue(number, out IReadOnlyList<BsonDocument>? cached)) return cached;
         // A plain bound on the cache: scrolling back past it reads the page again, which is cheap.
         if (_pages.Count >= MaxCachedPages) _pages.Clear();
-        IReadOnlyList<BsonDocument> page = _reader.Documents(List.Collection, new Page(number * PageSize, PageSize), Where,
-            SortColumn?.SortBy ?? List.DefaultOrder, Descending);
+        IReadOnlyList<BsonDocument> page = ReadPage(number);
         _pages[number] = page;
         PagesRead++;
+        return page;
+    }
+
+    /// <summary>
+    /// LiteDB skips by walking its index, so row 999,900 of a million would walk nearly all of it. Pages in the
+    /// second half are read from the other end in the opposite order and turned round: the walk is then never
+    /// longer than half the list.
+    /// </summary>
+    private IReadOnlyList<BsonDocument> ReadPage(int number)
+    {
+        string order = SortColumn?.SortBy ?? List.DefaultOrder;
+        long start = (long)number * PageSize;
+        if (KnownCount is not { } count || start < count / 2)
+            return _reader.Documents(List.Collection, new Page((int)start, PageSize), Where, order, Descending);
+        long fromEnd = count - (start + PageSize);
+        int take = (int)Math.Max(0, fromEnd < 0 ? PageSize + fromEnd : PageSize);
+        var page = _reader.Documents(List.Collection, new Page((int)Math.Max(0, fromEnd), take), Where, order, !Descending).ToList();
+        page.Reverse();
         return page;
     }
 }
