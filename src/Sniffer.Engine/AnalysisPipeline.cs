@@ -12,13 +12,17 @@ using Sniffer.Reassembly;
 namespace Sniffer.Engine;
 
 /// <summary>
-/// The hot path, frame by frame: decode → reassemble → dissect, all on the caller's thread. Owns the
-/// decoder, the flow table and the dissector registry of one analysis run.
+/// The hot path, frame by frame: decode → reassemble → dissect. Owns the decoder, the flow table and the dissector
+/// registry of one analysis run. With <see cref="PipelineOptions.Workers"/> = 1 everything runs on the caller's
+/// thread; with more, the caller's thread decodes and flows are reassembled and dissected by that many workers
+/// (<see cref="ShardedReassembly"/>, which says in what order records then arrive). Records always reach the sink on
+/// the caller's thread.
 /// </summary>
 public sealed class AnalysisPipeline : IDisposable
 {
     private readonly PacketDecoder _decoder;
-    private readonly TcpReassembler _reassembler;
+    private readonly TcpReassembler? _reassembler;
+    private readonly ShardedReassembly? _shards;
     private readonly PipelineStatistics _statistics;
     private readonly HttpAnalysis? _httpAnalysis;
     private readonly MailAnalysis? _mailAnalysis;
@@ -36,9 +40,21 @@ public sealed class AnalysisPipeline : IDisposable
             _httpAnalysis = new HttpAnalysis(next: _mailAnalysis);
         }
         IRecordSink tapped = _httpAnalysis ?? sink;
-        _decoder = new PacketDecoder(options.Decoder, tapped);
-        _reassembler = new TcpReassembler(options.Reassembly with { Dissector = options.Dissectors }, Registry, tapped);
-        _statistics = new PipelineStatistics(_decoder.Counters, _reassembler.Counters);
+        ReassemblyOptions reassembly = options.Reassembly with { Dissector = options.Dissectors };
+        ReassemblyCounters counters;
+        if (options.Workers > 1)
+        {
+            _shards = new ShardedReassembly(options.Workers, reassembly, Registry, tapped);
+            _decoder = new PacketDecoder(options.Decoder, _shards.DecoderSink);
+            counters = _shards.Counters;
+        }
+        else
+        {
+            _decoder = new PacketDecoder(options.Decoder, tapped);
+            _reassembler = new TcpReassembler(reassembly, Registry, tapped);
+            counters = _reassembler.Counters;
+        }
+        _statistics = new PipelineStatistics(_decoder.Counters, counters);
     }
 
     public DissectorRegistry Registry { get; }
@@ -57,7 +73,13 @@ public sealed class AnalysisPipeline : IDisposable
     public void Process(in CaptureFrame frame)
     {
         _statistics.Observe(frame.TimestampNs);
-        if (_decoder.Decode(frame, out TcpSegment segment) == DecodeResult.Tcp) _reassembler.Process(segment);
+        _shards?.BeginFrame();
+        if (_decoder.Decode(frame, out TcpSegment segment) == DecodeResult.Tcp)
+        {
+            if (_shards is not null) _shards.Dispatch(segment);
+            else _reassembler!.Process(segment);
+        }
+        _shards?.EndDecode();
         // Fragment timeouts run on capture time, not wall time, so a file analysed twice gives the same result.
         // (The flow table sweeps its idle flows itself, from the segments' times.)
         if (frame.TimestampNs - _lastExpiryNs >= FragmentExpiryIntervalNs)
@@ -72,12 +94,24 @@ public sealed class AnalysisPipeline : IDisposable
     {
         if (_completed) return;
         _completed = true;
-        _reassembler.Complete(_statistics.HasPackets ? _statistics.LastPacketNs : 0);
+        long endNs = _statistics.HasPackets ? _statistics.LastPacketNs : 0;
+        if (_shards is not null) _shards.Complete(endNs);
+        else _reassembler!.Complete(endNs);
         HttpReport = _httpAnalysis?.Complete();
         MailResults = _mailAnalysis?.Complete() ?? [];
     }
 
-    public void Dispose() => Complete();
+    public void Dispose()
+    {
+        try
+        {
+            Complete();
+        }
+        finally
+        {
+            _shards?.Dispose();
+        }
+    }
 
     private DissectorRegistry BuildRegistry(PipelineOptions options)
     {

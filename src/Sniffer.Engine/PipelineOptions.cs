@@ -19,6 +19,12 @@ public sealed record PipelineOptions
     /// </summary>
     public bool RunAnalyses { get; init; } = true;
 
+    /// <summary>
+    /// Threads that reassemble and dissect, flows shared out by a hash of their 4-tuple; 1 keeps the whole run on the
+    /// caller's thread. The caller's thread reads and decodes in both cases.
+    /// </summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary>User overrides of the port table (<c>--map 18080=http</c>).</summary>
     public IReadOnlyList<PortMapping> PortMappings { get; init; } = [];
 

@@ -71,6 +71,43 @@ public sealed class ReassemblyCounters
     /// <summary>Flows ended early because the table reached <see cref="ReassemblyOptions.MaxFlows"/>.</summary>
     public long FlowsEvicted => flowsEvicted;
 
+    /// <summary>
+    /// Makes these counters the sum of several flow tables' (the workers of a sharded run). Peaks are added up too, so
+    /// <see cref="PeakBufferedBytes"/> is then an upper bound of the tables' peak together.
+    /// </summary>
+    public void SetToSumOf(IEnumerable<ReassemblyCounters> parts)
+    {
+        var sum = new ReassemblyCounters();
+        foreach (ReassemblyCounters part in parts)
+        {
+            sum.flowsSeen += part.flowsSeen;
+            sum.flowsClosed += part.flowsClosed;
+            sum.segments += part.segments;
+            sum.bytesDelivered += part.bytesDelivered;
+            sum.gaps += part.gaps;
+            sum.gapBytes += part.gapBytes;
+            sum.overlaps += part.overlaps;
+            sum.overlapMismatches += part.overlapMismatches;
+            sum.retransmissions += part.retransmissions;
+            sum.bufferedBytes += part.bufferedBytes;
+            sum.unconsumedBytes += part.unconsumedBytes;
+            sum.peakBufferedBytes += part.peakBufferedBytes;
+            sum.historyBytes += part.historyBytes;
+            sum.resetsInWindow += part.resetsInWindow;
+            sum.resetsOutOfWindow += part.resetsOutOfWindow;
+            sum.bufferLimitReleases += part.bufferLimitReleases;
+            sum.flowsEvicted += part.flowsEvicted;
+            sum.FlowsActive += part.FlowsActive;
+        }
+        (flowsSeen, flowsClosed, segments, bytesDelivered, gaps, gapBytes) =
+            (sum.flowsSeen, sum.flowsClosed, sum.segments, sum.bytesDelivered, sum.gaps, sum.gapBytes);
+        (overlaps, overlapMismatches, retransmissions, bufferedBytes, unconsumedBytes, peakBufferedBytes) =
+            (sum.overlaps, sum.overlapMismatches, sum.retransmissions, sum.bufferedBytes, sum.unconsumedBytes, sum.peakBufferedBytes);
+        (historyBytes, resetsInWindow, resetsOutOfWindow, bufferLimitReleases, flowsEvicted) =
+            (sum.historyBytes, sum.resetsInWindow, sum.resetsOutOfWindow, sum.bufferLimitReleases, sum.flowsEvicted);
+        FlowsActive = sum.FlowsActive;
+    }
+
     internal void AddUnconsumed(long delta)
     {
         unconsumedBytes += delta;

@@ -26,18 +26,20 @@ internal static class OpenCommand
             Description = "Only ingest and print the summary, without the interactive view",
         };
         var analysis = new AnalysisOptions();
+        var workersOption = WorkersOption.Create();
         var command = new Command("open", "Analyse capture files into a session database, showing progress, then summarise them")
         {
             filesArgument,
             dbOption,
             noUiOption,
+            workersOption,
         };
         analysis.AddTo(command);
         command.SetAction(parse =>
         {
             FileInfo[] files = parse.GetRequiredValue(filesArgument);
             string db = parse.GetValue(dbOption)?.FullName ?? SessionStore.DefaultPathFor(files[0].FullName);
-            PipelineOptions options = analysis.Read(parse);
+            PipelineOptions options = analysis.Read(parse) with { Workers = parse.GetValue(workersOption) };
 
             using var cancel = new CancellationTokenSource();
             // The first Ctrl-C stops reading and lets the writer commit; a second one is the user insisting.
