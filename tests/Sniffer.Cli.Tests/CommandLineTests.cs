@@ -17,6 +17,13 @@ public sealed class CommandLineTests
     [InlineData("bench", "read")]
     [InlineData("bench", "reassemble")]
     [InlineData("bench", "dissect")]
+    [InlineData("open")]
+    [InlineData("report")]
+    [InlineData("export")]
+    [InlineData("ui")]
+    [InlineData("serve")]
+    [InlineData("generate")]
+    [InlineData("demo")]
     public void EveryCommandHasHelp(params string[] command)
     {
         ProcessResult result = SnifferProcess.Run([.. command, "--help"]);
@@ -32,6 +39,12 @@ public sealed class CommandLineTests
     [InlineData("capture", "-i", "lo", "--count", "0")]
     [InlineData("read", "--map", "http", "x.pcap")]
     [InlineData("frobnicate")]
+    [InlineData("generate", "--scenario", "teleport")]
+    [InlineData("generate", "--http", "not a url")]
+    [InlineData("generate", "--smtp", "nohostport")]
+    [InlineData("generate", "--count", "0")]
+    [InlineData("serve", "--http", "70000")]
+    [InlineData("demo", "--duration", "soon")]
     public void UsageErrorsExitWithTwo(params string[] arguments)
     {
         ProcessResult result = SnifferProcess.Run(arguments);
