@@ -22,7 +22,6 @@ public sealed record CsvTable(string Name, string Collection, IReadOnlyList<CsvC
 public sealed class CsvExport(StoreCursor cursor, RecordFilter? filter = null)
 {
     private readonly RecordFilter _filter = filter ?? RecordFilter.None;
-    private readonly FlowCache _flows = new(cursor);
 
     public static IReadOnlyList<CsvTable> Tables { get; } =
     [
@@ -82,11 +81,8 @@ public sealed class CsvExport(StoreCursor cursor, RecordFilter? filter = null)
         output.Write(string.Join(",", table.Columns.Select(c => CsvText.Field(c.Header))) + "\r\n");
         long rows = 0;
         var line = new StringBuilder();
-        foreach (BsonDocument document in cursor.Documents(table.Collection, _filter.For(table.Collection)))
+        foreach (var (document, flow) in cursor.DocumentsWithFlows(table.Collection, _filter.For(table.Collection)))
         {
-            FlowRecord? flow = document.Number(StoredFields.Capture) is { } capture && document.Number(StoredFields.Flow) is { } id
-                ? _flows.Get((int)capture, id)
-                : null;
             line.Clear();
             for (int i = 0; i < table.Columns.Count; i++)
             {

@@ -34,8 +34,7 @@ public sealed class ObjectExport(StoreCursor cursor, RecordFilter? filter = null
         var written = new HashSet<string>(StringComparer.Ordinal);
         int files = 0, truncated = 0, missing = 0;
         long bytes = 0;
-        var flows = new FlowCache(cursor);
-        foreach (Stored<HttpTransaction> stored in cursor.Records<HttpTransaction>(StoreCollections.Http, _filter.Required(StoreCollections.Http)))
+        foreach (var (stored, flow) in cursor.RecordsWithFlows<HttpTransaction>(StoreCollections.Http, _filter.Required(StoreCollections.Http)))
         {
             HttpTransaction http = stored.Record;
             if (http.Response?.Body is not { } body || !written.Add(body.Sha256)) continue;
@@ -45,7 +44,7 @@ public sealed class ObjectExport(StoreCursor cursor, RecordFilter? filter = null
                 missing++;
                 continue;
             }
-            string url = HarWriter.Url(http, flows.Get(stored.Capture, http.FlowId));
+            string url = HarWriter.Url(http, flow);
             string path = names.Next(WithExtension(FileNameOf(http.Response) ?? Fallback(http), body.MediaType), "index" + ExtensionFor(body.MediaType));
             using (FileStream file = OutputFiles.Create(path, force)) file.Write(content);
             files++;

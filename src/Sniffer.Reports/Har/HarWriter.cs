@@ -25,12 +25,11 @@ public sealed class HarWriter(StoreCursor cursor, RecordFilter? filter = null)
 {
     private const double NanosecondsPerMillisecond = 1_000_000.0;
     private readonly RecordFilter _filter = filter ?? RecordFilter.None;
-    private readonly FlowCache _flows = new(cursor);
 
     public void Write(Stream output)
     {
         var pages = new HarPages();
-        foreach (Stored<HttpTransaction> stored in Entries()) pages.Observe(stored, Url(stored.Record, Flow(stored)), StartedNs(stored));
+        foreach (var (stored, flow) in Entries()) pages.Observe(stored, Url(stored.Record, flow), StartedNs(stored.Record, flow));
 
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
@@ -56,9 +55,9 @@ public sealed class HarWriter(StoreCursor cursor, RecordFilter? filter = null)
         }
         json.WriteEndArray();
         json.WriteStartArray("entries");
-        foreach (Stored<HttpTransaction> stored in Entries())
+        foreach (var (stored, flow) in Entries())
         {
-            WriteEntry(json, stored, pages.PageOf(stored));
+            WriteEntry(json, stored, flow, pages.PageOf(stored));
             json.Flush();
         }
         json.WriteEndArray();
@@ -66,16 +65,15 @@ public sealed class HarWriter(StoreCursor cursor, RecordFilter? filter = null)
         json.WriteEndObject();
     }
 
-    private IEnumerable<Stored<HttpTransaction>> Entries() => cursor.Records<HttpTransaction>(StoreCollections.Http, _filter.Required(StoreCollections.Http));
-
-    private FlowRecord? Flow(Stored<HttpTransaction> stored) => _flows.Get(stored.Capture, stored.Record.FlowId);
+    private IEnumerable<(Stored<HttpTransaction> Stored, FlowRecord? Flow)> Entries() =>
+        cursor.RecordsWithFlows<HttpTransaction>(StoreCollections.Http, _filter.Required(StoreCollections.Http));
 
     /// <summary>The handshake RTT, charged to the first exchange of a connection only.</summary>
-    private long? ConnectNs(Stored<HttpTransaction> stored) => stored.Record.Index == 1 ? Flow(stored)?.HandshakeRttNs : null;
+    private static long? ConnectNs(HttpTransaction http, FlowRecord? flow) => http.Index == 1 ? flow?.HandshakeRttNs : null;
 
     /// <summary>When a browser would have started the entry: connecting (the handshake) precedes the request.</summary>
-    private long StartedNs(Stored<HttpTransaction> stored) =>
-        (stored.Record.Timings.RequestStartNs ?? stored.Record.TimeNs) - (ConnectNs(stored) ?? 0);
+    private static long StartedNs(HttpTransaction http, FlowRecord? flow) =>
+        (http.Timings.RequestStartNs ?? http.TimeNs) - (ConnectNs(http, flow) ?? 0);
 
     /// <summary>Milliseconds to the microsecond (the capture's precision at best); an unmeasured phase is 0, as HAR requires a number.</summary>
     private static double Milliseconds(long? nanoseconds) => Math.Round(Math.Max(0, nanoseconds ?? 0) / NanosecondsPerMillisecond, 3);
@@ -94,17 +92,16 @@ public sealed class HarWriter(StoreCursor cursor, RecordFilter? filter = null)
         };
     }
 
-    private void WriteEntry(Utf8JsonWriter json, Stored<HttpTransaction> stored, string? pageref)
+    private void WriteEntry(Utf8JsonWriter json, Stored<HttpTransaction> stored, FlowRecord? flow, string? pageref)
     {
         HttpTransaction http = stored.Record;
-        FlowRecord? flow = Flow(stored);
         HttpTimings t = http.Timings;
-        double connect = ConnectNs(stored) is { } c ? Milliseconds(c) : -1;
+        double connect = ConnectNs(http, flow) is { } c ? Milliseconds(c) : -1;
         double send = Milliseconds(t.SendNs), wait = Milliseconds(t.WaitNs), receive = Milliseconds(t.ReceiveNs);
 
         json.WriteStartObject();
         if (pageref is not null) json.WriteString("pageref", pageref);
-        json.WriteString("startedDateTime", Figures.Timestamp(StartedNs(stored)));
+        json.WriteString("startedDateTime", Figures.Timestamp(StartedNs(http, flow)));
         json.WriteNumber("time", Math.Round(Math.Max(0, connect) + send + wait + receive, 3));
         WriteRequest(json, http, flow);
         WriteResponse(json, http);

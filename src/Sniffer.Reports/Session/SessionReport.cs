@@ -30,7 +30,6 @@ public sealed record SessionReportOptions
 public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? options = null)
 {
     private readonly SessionReportOptions _options = options ?? new SessionReportOptions();
-    private readonly FlowCache _flows = new(cursor);
     private SessionStoreReader Store => cursor.Store;
 
     public void Write(IReportRenderer renderer)
@@ -271,13 +270,13 @@ public sealed class SessionReport(StoreCursor cursor, SessionReportOptions? opti
         if (!Covered(renderer, StoreCollections.Http)) return;
         renderer.BeginTable(["start", "flow", "#", "method", "host", "URI", "status", "type", "size", "connect", "wait", "receive"], waterfall: true);
         long shown = 0, total = 0;
-        foreach (Stored<HttpTransaction> stored in cursor.Records<HttpTransaction>(StoreCollections.Http, _options.Filter.For(StoreCollections.Http)))
+        foreach (var (stored, flow) in cursor.RecordsWithFlows<HttpTransaction>(StoreCollections.Http, _options.Filter.For(StoreCollections.Http)))
         {
             total++;
             if (shown >= _options.MaxTransactions) continue;
             shown++;
             HttpTransaction http = stored.Record;
-            long? connect = http.Index == 1 ? _flows.Get(stored.Capture, http.FlowId)?.HandshakeRttNs : null;
+            long? connect = http.Index == 1 ? flow?.HandshakeRttNs : null;
             HttpTimings t = http.Timings;
             long requestStart = t.RequestStartNs ?? http.TimeNs;
             renderer.Row([
