@@ -16,6 +16,9 @@ internal sealed class TestSiteApplication(ObjectCatalog catalog, int pageObjects
 {
     private const string ObjectsPrefix = "/objects/";
     private const string ChangeSuffix = "/change";
+
+    /// <summary>Concurrent changes of one object each wait for a second of their own; past this many the client is told to retry.</summary>
+    private const int MaxChangeAttempts = 5;
     private const string StatusPrefix = "/status/";
     private const string Html = "text/html; charset=utf-8";
 
@@ -72,6 +75,10 @@ internal sealed class TestSiteApplication(ObjectCatalog catalog, int pageObjects
 
         // A 304 carries the same validators and caching fields a 200 would have (RFC 9110 §15.4.5).
         IHeaderDictionary headers = context.Response.Headers;
+        DateTimeOffset now = clock.GetUtcNow();
+        // Our own Date, from the clock Last-Modified comes from: Kestrel's cached one can lag by up to a second and
+        // would then read as older than a Last-Modified set just before (RFC 9110 §8.8.2.1 compares the two).
+        headers.Date = HeaderUtilities.FormatDate(now);
         headers.ETag = variant.EntityTag;
         headers.LastModified = HeaderUtilities.FormatDate(current.LastModified);
         // no-cache: a cache may keep the object but must revalidate it before each use, so every reload shows a
@@ -79,7 +86,7 @@ internal sealed class TestSiteApplication(ObjectCatalog catalog, int pageObjects
         headers.CacheControl = "no-cache";
         if (staticObject.Compressible) headers.Vary = HeaderNames.AcceptEncoding;
 
-        if (Preconditions.IsNotModified(context.Request, variant.EntityTag, current.LastModified, clock.GetUtcNow()))
+        if (Preconditions.IsNotModified(context.Request, variant.EntityTag, current.LastModified, now))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
@@ -89,14 +96,34 @@ internal sealed class TestSiteApplication(ObjectCatalog catalog, int pageObjects
         return Responses.WriteBodyAsync(context, variant.Body);
     }
 
-    /// <summary><c>POST /objects/NAME/change</c>: the next version of the object, so the next revalidation gets a 200.</summary>
-    private Task ChangeAsync(HttpContext context, string name)
+    /// <summary>
+    /// <c>POST /objects/NAME/change</c>: the next version of the object, so the next revalidation gets a 200. A second
+    /// change within the same second of the clock waits for the next one (see <see cref="StaticObject.TryChange"/>).
+    /// </summary>
+    private async Task ChangeAsync(HttpContext context, string name)
     {
-        if (!catalog.TryGet(name, out StaticObject? staticObject)) return Responses.StatusAsync(context, StatusCodes.Status404NotFound);
-        if (!Responses.MethodIs(context, HttpMethods.Post)) return Responses.StatusAsync(context, StatusCodes.Status405MethodNotAllowed);
-        staticObject.Change(clock.GetUtcNow());
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
-        return Task.CompletedTask;
+        if (!catalog.TryGet(name, out StaticObject? staticObject))
+        {
+            await Responses.StatusAsync(context, StatusCodes.Status404NotFound);
+            return;
+        }
+        if (!Responses.MethodIs(context, HttpMethods.Post))
+        {
+            await Responses.StatusAsync(context, StatusCodes.Status405MethodNotAllowed);
+            return;
+        }
+        // Each wait ends in a new second, so a retry is needed only when a concurrent change took that second first.
+        for (int attempt = 0; attempt < MaxChangeAttempts; attempt++)
+        {
+            TimeSpan wait = staticObject.TryChange(clock.GetUtcNow());
+            if (wait <= TimeSpan.Zero)
+            {
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
+            }
+            await Task.Delay(wait, clock, context.RequestAborted);
+        }
+        await Responses.StatusAsync(context, StatusCodes.Status503ServiceUnavailable);
     }
 
     private static Task RedirectAsync(HttpContext context, int status, string location)

@@ -156,6 +156,27 @@ public sealed partial class HttpClientTests
         Assert.Equal(HttpStatusCode.OK, byDate.StatusCode);
     }
 
+    [Fact]
+    public async Task TwoChangesInOneSecondGiveTwoLastModifiedsNeitherInTheFuture()
+    {
+        await using var server = await HttpTestServer.StartAsync(new HttpTestServerOptions());
+        using HttpClient client = TestClients.For(server);
+        var lastModified = new List<DateTimeOffset>();
+        for (int i = 0; i < 3; i++)
+        {
+            using HttpResponseMessage change = await client.PostAsync("/objects/data.json/change", null);
+            Assert.Equal(HttpStatusCode.NoContent, change.StatusCode);
+            using HttpResponseMessage current = await client.GetAsync("/objects/data.json");
+            // RFC 9110 §8.8.2.1: never later than the response's own Date.
+            Assert.True(current.Content.Headers.LastModified <= current.Headers.Date, $"{current.Content.Headers.LastModified} after {current.Headers.Date}");
+            lastModified.Add(current.Content.Headers.LastModified!.Value);
+            // Revalidating by date right after the change is a 304: the date the client holds is current.
+            using HttpResponseMessage byDate = await client.SendAsync(IfModifiedSince("/objects/data.json", lastModified[^1]));
+            Assert.Equal(HttpStatusCode.NotModified, byDate.StatusCode);
+        }
+        Assert.Equal(lastModified.Count, lastModified.Distinct().Count());
+    }
+
     [Theory]
     [InlineData("gzip", "/objects/app.js")]
     [InlineData("br", "/objects/app.js")]

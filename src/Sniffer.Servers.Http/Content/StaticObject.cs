@@ -29,18 +29,23 @@ internal sealed class StaticObject
 
     public Representation Current => Volatile.Read(ref _current);
 
-    /// <summary>The next version: new bytes, so a new ETag, and a Last-Modified later than the previous one.</summary>
-    public void Change(DateTimeOffset now)
+    /// <summary>
+    /// The next version: new bytes, so a new ETag, and a Last-Modified later than the previous one — unless that
+    /// needs a date in the future. HTTP-dates have one-second resolution (RFC 9110 §5.6.7), so two versions in the
+    /// same second would share a Last-Modified and a client revalidating with If-Modified-Since would be told the old
+    /// one is current; and a Last-Modified later than the server's clock is forbidden (RFC 9110 §8.8.2.1). So a
+    /// change in the second of the previous one is refused here and returns how long until it can be made.
+    /// </summary>
+    public TimeSpan TryChange(DateTimeOffset now)
     {
         lock (_changing)
         {
             Representation previous = _current;
-            // HTTP-dates have one-second resolution (RFC 9110 §5.6.7): two versions in the same second would share a
-            // Last-Modified, and a client revalidating with If-Modified-Since would be told the old one is current.
             DateTimeOffset lastModified = TruncateToSeconds(now);
-            if (lastModified <= previous.LastModified) lastModified = previous.LastModified.AddSeconds(1);
+            if (lastModified <= previous.LastModified) return previous.LastModified.AddSeconds(1) - now;
             int version = previous.Version + 1;
             Volatile.Write(ref _current, new Representation(version, _generate(Name, version), lastModified));
+            return TimeSpan.Zero;
         }
     }
 
