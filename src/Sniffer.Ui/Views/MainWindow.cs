@@ -24,11 +24,13 @@ internal sealed class MainWindow : Window
     private readonly Label _message;
     private readonly SessionStoreReader _reader;
     private readonly Func<string>? _liveStatus;
+    private readonly string _title;
     private Task<string>? _timingText;
 
     public MainWindow(SessionStoreReader reader, string title, Func<string>? liveStatus)
     {
         Title = title;
+        _title = title;
         _reader = reader;
         _liveStatus = liveStatus;
         Pages =
@@ -118,7 +120,8 @@ internal sealed class MainWindow : Window
         CurrentList?.Refresh();
         if (_timingText is { IsCompleted: true } done && _timing.Text == "computing…")
             _timing.Text = done.IsCompletedSuccessfully ? done.Result : $"could not compute timings: {done.Exception?.InnerException?.Message}";
-        if (_liveStatus is not null && !FilterField.HasFocus && _message.Text.Length == 0) _message.Text = _liveStatus();
+        // The capture's state rides in the title, where no message of the user's can hide it.
+        if (_liveStatus is not null) Title = $"{_title} — {_liveStatus()}";
     }
 
     private void OnTabChanged()
