@@ -3,6 +3,7 @@ using Sniffer.Capture.Files;
 using Sniffer.Capture.Live;
 using Sniffer.Engine;
 using Sniffer.Storage;
+using Sniffer.Ui;
 
 namespace Sniffer.Cli.Commands;
 
@@ -24,16 +25,22 @@ internal static class CaptureCommand
             Description = "Store what the analysis finds in this session database as it captures (default with -w: OUT.sniffer.db beside it)",
         };
         var noStoreOption = new Option<bool>("--no-store") { Description = "Analyse only; write no session database, even with -w" };
+        var uiOption = new Option<bool>("--ui")
+        {
+            Description = "Browse what is stored while capturing (needs --db or -w); quitting the view stops the capture",
+        };
         var analysis = new AnalysisOptions();
 
         var command = new Command("capture", "Capture live from an interface; Ctrl-C, --duration or --count stop it")
         {
             interfaceOption, filterOption, snaplenOption, promiscuousOption, writeOption, durationOption, countOption, bufferOption,
-            dbOption, noStoreOption,
+            dbOption, noStoreOption, uiOption,
         };
         command.Validators.Add(result =>
         {
             if (result.GetValue(noStoreOption) && result.GetValue(dbOption) is not null) result.AddError("--db and --no-store contradict each other");
+            if (result.GetValue(uiOption) && (result.GetValue(noStoreOption) || (result.GetValue(dbOption) ?? result.GetValue(writeOption)) is null))
+                result.AddError("--ui shows the session database: give --db (or -w) and not --no-store");
         });
         analysis.AddTo(command);
         snaplenOption.Validators.Add(result =>
@@ -81,7 +88,9 @@ internal static class CaptureCommand
                 });
                 using PcapFileWriter? writer = output is null ? null : PcapFileWriter.Create(output.FullName, capture.LinkType, capture.Snaplen);
                 Console.Error.WriteLine($"Capturing on '{capture.InterfaceName}' ({capture.LinkType}){(options.Filter is null ? "" : $", filter \"{options.Filter}\"")}; Ctrl-C stops");
-                LiveCaptureResult result = LiveAnalysis.Run(capture, pipeline, writer, stop, cancel.Token);
+                LiveCaptureResult result = parse.GetValue(uiOption) && store is not null
+                    ? RunWithView(capture, pipeline, writer, stop, store, cancel)
+                    : LiveAnalysis.Run(capture, pipeline, writer, stop, cancel.Token);
                 store?.EndCapture(StoredTotals.Of(pipeline.Statistics));
                 store?.Complete();
                 SummaryPrinter.PrintLive(result, pipeline, counting, output?.FullName);
@@ -94,5 +103,34 @@ internal static class CaptureCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Issue 9's live mode: the capture runs on its own thread while the terminal UI reads the writer's database and
+    /// refreshes twice a second; the status line shows packets, flows, drops and whether the capture still runs.
+    /// Browsing never pauses the capture; quitting the view (or the capture's own stop condition) ends it.
+    /// </summary>
+    private static LiveCaptureResult RunWithView(LiveCapture capture, AnalysisPipeline pipeline, PcapFileWriter? writer,
+        LiveStopConditions stop, SessionStoreWriter store, CancellationTokenSource cancel)
+    {
+        Task<LiveCaptureResult> capturing = Task.Factory.StartNew(
+            () => LiveAnalysis.Run(capture, pipeline, writer, stop, cancel.Token), TaskCreationOptions.LongRunning);
+        if (Console.IsInputRedirected || Console.IsOutputRedirected)
+        {
+            Console.Error.WriteLine("sniffer: not a terminal, so no interactive view; capturing until a stop condition or Ctrl-C");
+        }
+        else
+        {
+            using SessionStoreReader reader = store.CreateReader();
+            SnifferUi.Run(reader, $"live on {capture.InterfaceName}", () =>
+            {
+                LiveCaptureCounters counters = capture.Counters;
+                string state = capturing.IsCompleted ? "stopped" : "capturing";
+                return $"{state}: {counters.Received:N0} packets, {pipeline.Statistics.Reassembly.FlowsSeen:N0} flows, " +
+                       $"dropped {counters.DroppedByKernel:N0} kernel / {counters.DroppedByInterface:N0} interface / {counters.DroppedByUs:N0} sniffer";
+            });
+            cancel.Cancel();
+        }
+        return capturing.GetAwaiter().GetResult();
     }
 }
