@@ -32,6 +32,15 @@ public sealed record ReadBenchmarkResult(long Packets, long Bytes, long TcpSegme
     /// <summary>The process's peak resident set so far (VmHWM), in bytes; 0 where /proc is not available.</summary>
     public long PeakResidentBytes { get; init; }
 
+    /// <summary>CPU time every thread of the process spent during the run (user and system, GC and JIT included).</summary>
+    public TimeSpan CpuTime { get; init; }
+
+    /// <summary>
+    /// Bytes per CPU-second: on a machine shared with other work, wall time measures the sharing, while this measures the
+    /// code (with one worker, what one uncontended core would reach).
+    /// </summary>
+    public double BytesPerCpuSecond => Bytes / CpuTime.TotalSeconds;
+
     public double PacketsPerSecond => Packets / Elapsed.TotalSeconds;
     public double BytesPerSecond => Bytes / Elapsed.TotalSeconds;
     public double TransactionsPerSecond => Transactions / Elapsed.TotalSeconds;
@@ -51,6 +60,7 @@ public static class ReadBenchmark
         long packets = 0, bytes = 0, lastNs = 0;
         bool dissect = stage == BenchmarkStage.Dissect;
         long allocatedBefore = Allocated();
+        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         if (dissect)
         {
@@ -87,6 +97,7 @@ public static class ReadBenchmark
             packets, bytes, decoding.TcpSegments, reassembly?.FlowsSeen ?? 0, clock.Elapsed, Allocated() - allocatedBefore)
         {
             PeakResidentBytes = PeakResidentBytes(),
+            CpuTime = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore,
         };
 
         // Workers allocate on their own threads; the precise process-wide count includes them.

@@ -51,6 +51,7 @@ internal static class BenchCommand
                 Console.WriteLine(
                     $"  pass {pass}: {result.Packets:N0} packets, {result.Bytes / 1e6:N1} MB in {result.Elapsed.TotalMilliseconds:N0} ms" +
                     $" = {result.BytesPerSecond / 1e6:N0} MB/s, {result.PacketsPerSecond / 1e6:N2} M packets/s{transactions}," +
+                    $" {result.CpuTime.TotalMilliseconds:N0} ms CPU = {result.BytesPerCpuSecond / 1e6:N0} MB per CPU-second," +
                     $" {result.AllocatedBytesPerPacket:N3} B allocated/packet ({result.TcpSegments:N0} TCP segments, {result.Flows:N0} flows)");
             }
             // The first pass warms the page cache and the JIT; the best and the median of all passes are both shown.
@@ -59,6 +60,7 @@ internal static class BenchCommand
             Console.WriteLine(
                 $"best: {best.BytesPerSecond / 1e6:N0} MB/s, {best.PacketsPerSecond / 1e6:N2} M packets/s, {best.TransactionsPerSecond:N0} transactions/s," +
                 $" {best.AllocatedBytesPerPacket:N3} B/packet; median: {median.BytesPerSecond / 1e6:N0} MB/s;" +
+                $" best per CPU-second: {results.Max(r => r.BytesPerCpuSecond) / 1e6:N0} MB;" +
                 $" peak RSS {ReadBenchmark.PeakResidentBytes() / 1e6:N0} MB");
             return ExitCodes.Success;
         });
