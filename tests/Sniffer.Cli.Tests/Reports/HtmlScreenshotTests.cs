@@ -19,7 +19,7 @@ public sealed class ChromiumFactAttribute : FactAttribute
 public sealed class HtmlScreenshotTests
 {
     [ChromiumFact]
-    public void The_html_report_renders_in_headless_chromium_to_a_full_screenshot()
+    public void The_html_report_of_the_demo_capture_renders_in_headless_chromium_to_a_full_screenshot()
     {
         string folder = Directory.CreateTempSubdirectory("sniffer-screenshot-").FullName;
         try
@@ -27,7 +27,7 @@ public sealed class HtmlScreenshotTests
             string png = Path.Combine(folder, "report.png");
             var start = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "tests", "tools", "html-report-screenshot.sh"));
-            start.ArgumentList.Add(Path.Combine(RepositoryPaths.Captures, "tcp", "http-keepalive.pcap"));
+            start.ArgumentList.Add(Path.Combine(RepositoryPaths.Captures, "demo.pcap"));
             start.ArgumentList.Add(png);
             start.ArgumentList.Add("1200x1600");
             start.Environment["SNIFFER"] = "dotnet " + Path.Combine(AppContext.BaseDirectory, "sniffer.dll");
