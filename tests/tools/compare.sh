@@ -61,7 +61,8 @@ seconds = 0.0
 for part in wall.split(":"):
     seconds = seconds * 60 + float(part)
 rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-print(f"{sys.argv[2]}\t{seconds:.2f}\t{rss_kb / 1024:.0f}\t{sys.argv[4]}")
+cpu = sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", text).group(1)) for kind in ("User", "System"))
+print(f"{sys.argv[2]}\t{seconds:.2f}\t{rss_kb / 1024:.0f}\t{cpu:.2f}\t{sys.argv[4]}")
 PY
 }
 
@@ -91,15 +92,17 @@ import sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 size, capture, cores = int(sys.argv[2]), sys.argv[3], sys.argv[4]
 tshark = next((r for r in rows if r[0] == "tshark-http-tree"), None)
-print(f"\n{capture}: {size / 1e6:,.1f} MB, {cores} cores (other load on the machine counts: run it on an idle one)")
-print(f"{'run':<18} {'wall s':>8} {'MB/s':>9} {'peak RSS MB':>12} {'× tshark speed':>15} {'tshark RSS ÷ it':>16}")
-for name, wall, rss, command in rows:
-    wall, rss = float(wall), float(rss)
-    speed = f"{float(tshark[1]) / wall:,.1f}" if tshark and wall > 0 else "-"
-    memory = f"{float(tshark[2]) / rss:,.1f}" if tshark and rss > 0 else "-"
+print(f"\n{capture}: {size / 1e6:,.1f} MB, {cores} cores")
+print("(wall time counts any other load on the machine; CPU time, user + system of all threads, does not)")
+print(f"{'run':<18} {'wall s':>8} {'MB/s':>7} {'× tshark':>9} {'CPU s':>8} {'× tshark CPU':>13} {'peak RSS MB':>12} {'tshark RSS ÷ it':>16}")
+def ratio(reference, value):
+    return f"{reference / value:,.1f}" if tshark and value > 0 else "-"
+for name, wall, rss, cpu, command in rows:
+    wall, rss, cpu = float(wall), float(rss), float(cpu)
     throughput = f"{size / 1e6 / wall:,.0f}" if wall > 0 else "-"
-    print(f"{name:<18} {wall:>8.2f} {throughput:>9} {rss:>12,.0f} {speed:>15} {memory:>16}")
+    print(f"{name:<18} {wall:>8.2f} {throughput:>7} {ratio(float(tshark[1]), wall) if tshark else '-':>9} {cpu:>8.2f}"
+          f" {ratio(float(tshark[3]), cpu) if tshark else '-':>13} {rss:>12,.0f} {ratio(float(tshark[2]), rss) if tshark else '-':>16}")
 print("\ncommands:")
-for name, _, _, command in rows:
+for name, _, _, _, command in rows:
     print(f"  {name}: {command}")
 PY
