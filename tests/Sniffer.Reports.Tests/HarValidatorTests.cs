@@ -20,7 +20,7 @@ public sealed class HarValidatorFactAttribute : FactAttribute
 
 public static class HarValidator
 {
-    private static readonly TimeSpan InstallLimit = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan InstallLimit = TimeSpan.FromSeconds(90);
 
     public static readonly Lazy<(string? NodePath, string? SkipReason)> Installation = new(Install);
 
@@ -33,7 +33,7 @@ public static class HarValidator
         if (Directory.Exists(Path.Combine(modules, "har-validator"))) return (modules, null);
         try
         {
-            var (exitCode, output) = Run("npm", ["install", "--no-audit", "--no-fund", "--prefix", prefix, "har-validator@5"], InstallLimit);
+            var (exitCode, output) = Run("npm", ["install", "--no-audit", "--no-fund", "--fetch-retries=1", "--fetch-timeout=20000", "--prefix", prefix, "har-validator@5"], InstallLimit);
             return exitCode == 0 ? (modules, null) : (null, "npm could not install har-validator (registry unreachable?): " + output.Trim().Split('\n')[^1]);
         }
         catch (Win32Exception)
