@@ -17,9 +17,10 @@ internal static class SummaryPrinter
     {
         foreach (CaptureFileOutcome file in result.Files)
         {
-            Line("File", $"{file.Path} ({file.Format?.ToLowerInvariant() ?? "unreadable"}, {file.Frames:N0} frames)");
-            foreach (var warning in file.Warnings) Line("  warning", warning.ToString());
-            if (file.Error is not null) Line("  error", file.Error);
+            // A file name is chosen by whoever handed over the capture: it may carry escape sequences like the capture's bytes.
+            Line("File", $"{SafeText.Escape(file.Path)} ({file.Format?.ToLowerInvariant() ?? "unreadable"}, {file.Frames:N0} frames)");
+            foreach (var warning in file.Warnings) Line("  warning", SafeText.Escape(warning.ToString()));
+            if (file.Error is not null) Line("  error", SafeText.Escape(file.Error));
         }
         PrintRun(pipeline, records);
     }
@@ -64,7 +65,7 @@ internal static class SummaryPrinter
     private static string Distribution(LatencyDistribution distribution) =>
         distribution.Count == 0
             ? "-"
-            : $"median {Milliseconds(distribution.MedianNs)}, p90 {Milliseconds(distribution.P90Ns)}, min {Milliseconds(distribution.MinNs)}, max {Milliseconds(distribution.MaxNs)} ({distribution.Count:N0} samples)";
+            : $"median {Milliseconds(distribution.MedianNs)}, p90 {Milliseconds(distribution.P90Ns)}, p95 {Milliseconds(distribution.P95Ns)}, min {Milliseconds(distribution.MinNs)}, max {Milliseconds(distribution.MaxNs)} ({distribution.Count:N0} samples)";
 
     private static string Milliseconds(long? nanoseconds) =>
         nanoseconds is { } ns ? (ns / 1e6).ToString("0.###", CultureInfo.InvariantCulture) + " ms" : "?";

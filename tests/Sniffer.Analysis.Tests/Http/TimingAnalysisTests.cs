@@ -88,6 +88,9 @@ public sealed class TimingAnalysisTests
     public void DistributionsUseNearestRankAndFixedBuckets()
     {
         LatencyDistribution distribution = LatencyStatistics.Of([30_000, 10_000, 20_000, 1_000, 40_000_000_000]);
+        LatencyDistribution twenty = LatencyStatistics.Of([.. Enumerable.Range(1, 20).Select(i => (long)i * 1_000)]);
+        // Rank ⌈0.95 × 20⌉ = 19 and ⌈0.9 × 20⌉ = 18.
+        Assert.Equal((18_000L, 19_000L), (twenty.P90Ns!.Value, twenty.P95Ns!.Value));
 
         Assert.Equal((5, 1_000L, 20_000L, 40_000_000_000L, 40_000_000_000L), (distribution.Count, distribution.MinNs, distribution.MedianNs, distribution.P90Ns, distribution.MaxNs));
         Assert.Equal(LatencyStatistics.BucketBoundsNs.Count + 1, distribution.Buckets.Count);

@@ -22,6 +22,7 @@ public static class LatencyStatistics
             MinNs = sorted.Length == 0 ? null : sorted[0],
             MedianNs = NearestRank(sorted, 50),
             P90Ns = NearestRank(sorted, 90),
+            P95Ns = NearestRank(sorted, 95),
             MaxNs = sorted.Length == 0 ? null : sorted[^1],
             Buckets = counts.Select((count, i) => new LatencyBucket(i < BucketBoundsNs.Count ? BucketBoundsNs[i] : long.MaxValue, count)).ToList(),
         };

@@ -74,6 +74,9 @@ public sealed class LatencyDistribution
 
     public long? P90Ns { get; init; }
 
+    /// <summary>The percentile issue reports quote beside the median (what one slow request in twenty waits).</summary>
+    public long? P95Ns { get; init; }
+
     public long? MaxNs { get; init; }
 
     public required IReadOnlyList<LatencyBucket> Buckets { get; init; }
