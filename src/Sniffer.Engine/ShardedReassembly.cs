@@ -30,7 +30,7 @@ namespace Sniffer.Engine;
 internal sealed class ShardedReassembly : IDisposable
 {
     private const int RoundsInFlight = 3;
-    private const int ArenaBytes = 2 << 20;
+    private const int ArenaBytes = 512 << 10;
     private const int EntriesPerBatch = 4096;
 
     // A record's FlowId is init-only for its consumers; the merge is the one place that assigns it after
