@@ -446,7 +446,9 @@ public sealed class ImapStreamDissector : IStreamDissector
     {
         string upper = item.ToUpperInvariant();
         int bracket = upper.IndexOf('[');
-        string section = bracket < 0 ? "" : upper[(bracket + 1)..upper.LastIndexOf(']')];
+        int closing = upper.LastIndexOf(']');
+        // A server may send an item with a '[' but no ']' after it ("BODY[HEADER"): no section can be read from it.
+        string section = bracket < 0 || closing < bracket ? "" : upper[(bracket + 1)..closing];
         bool partial = upper.EndsWith('>');
         string name = bracket < 0 ? upper : upper[..bracket];
         bool whole = !partial && (origin == ImapTransferOrigin.Append || upper == "RFC822" || (name is "BODY" or "BINARY" && section.Length == 0));
