@@ -18,6 +18,7 @@ public static class HelperProgram
         ["ingest-until-killed", string db] => IngestUntilKilled(db),
         ["ingest-until-interrupted", string db] => IngestUntilInterrupted(db),
         ["bench", string db, string count] => StorageBenchmark.Run(db, int.Parse(count)),
+        ["bench-queries", string db] => StorageBenchmark.Queries(db),
         _ => Usage(),
     };
 
@@ -65,7 +66,7 @@ public static class HelperProgram
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: Sniffer.Storage.Tests.dll ingest-until-killed DB | ingest-until-interrupted DB | bench DB COUNT");
+        Console.Error.WriteLine("usage: Sniffer.Storage.Tests.dll ingest-until-killed DB | ingest-until-interrupted DB | bench DB COUNT | bench-queries DB");
         return 2;
     }
 }
