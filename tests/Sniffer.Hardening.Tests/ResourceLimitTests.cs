@@ -1,0 +1,271 @@
+using System.IO.Compression;
+using Sniffer.Core.Dissection;
+using Sniffer.Core.Records;
+using Sniffer.Decoding;
+using Sniffer.Dissectors.Http;
+using Sniffer.Dissectors.Http.Records;
+using Sniffer.Dissectors.Imap;
+using Sniffer.Engine;
+using Sniffer.Hardening.Tests.Support;
+using Sniffer.Reassembly;
+using Sniffer.TestSupport.CaptureFiles;
+using Sniffer.TestSupport.Synthesis;
+using Xunit.Abstractions;
+using static Sniffer.Hardening.Tests.Support.Conversations;
+
+namespace Sniffer.Hardening.Tests;
+
+/// <summary>
+/// Each configurable limit (issue 12, item 2) produces its anomaly when hostile traffic hits it, and the ordinary
+/// HTTP connection that follows in the same capture is still analysed whole.
+/// </summary>
+public sealed class ResourceLimitTests(ITestOutputHelper output)
+{
+    private static readonly PipelineOptions Defaults = new();
+
+    [Fact]
+    public void A_request_line_over_MaxLineBytes_is_reported_and_the_next_connection_is_analysed()
+    {
+        var options = Defaults with { Dissectors = DissectorSettings.Default with { MaxLineBytes = 1024 } };
+        TcpConversation hostile = Http($"GET /{new string('a', 5000)} HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(hostile, NormalHttp()), options);
+
+        Assert.Contains(HttpAnomalyKinds.LineTooLong, outcome.AnomalyKinds);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
+    public void A_10_MB_header_line_is_reported_without_being_held_and_the_next_connection_is_analysed()
+    {
+        byte[] request = Concat(Ascii("GET / HTTP/1.1\r\nHost: x\r\nX-Long: "), Enumerable.Repeat((byte)'b', 10 * 1024 * 1024).ToArray(), Ascii("\r\n\r\n"));
+        TcpConversation hostile = Http(request, Ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+        byte[] capture = CaptureAnalysis.Pcap(hostile, NormalHttp());
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(capture);
+
+        Assert.Contains(HttpAnomalyKinds.LineTooLong, outcome.AnomalyKinds);
+        AssertNormalConnectionAnalysed(outcome);
+        output.WriteLine($"capture {capture.Length:N0} bytes; analysis allocated {outcome.AllocatedBytes:N0} bytes; " +
+            $"peak buffered {outcome.Statistics.Reassembly.PeakBufferedBytes:N0}");
+        // Holding the line would allocate at least its 10 MB; the framework keeps at most 4 × MaxLineBytes (256 KB) unconsumed.
+        Assert.True(outcome.AllocatedBytes < 8 * 1024 * 1024, $"analysis allocated {outcome.AllocatedBytes:N0} bytes for a 10 MB line");
+    }
+
+    [Fact]
+    public void A_header_block_over_MaxHeaderBytes_is_reported_and_the_next_connection_is_analysed()
+    {
+        var options = Defaults with { Dissectors = DissectorSettings.Default with { MaxHeaderBytes = 2048 } };
+        string headers = string.Concat(Enumerable.Range(0, 40).Select(i => $"X-Filler-{i}: {new string('v', 90)}\r\n"));
+        TcpConversation hostile = Http($"GET / HTTP/1.1\r\nHost: x\r\n{headers}\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(hostile, NormalHttp()), options);
+
+        Assert.Contains(HttpAnomalyKinds.HeadersTooLarge, outcome.AnomalyKinds);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
+    public void More_headers_than_MaxHeaderCount_are_reported_and_the_next_connection_is_analysed()
+    {
+        var options = Defaults with { Dissectors = DissectorSettings.Default with { MaxHeaderCount = 10 } };
+        string headers = string.Concat(Enumerable.Range(0, 20).Select(i => $"X-{i}: v\r\n"));
+        TcpConversation hostile = Http($"GET / HTTP/1.1\r\nHost: x\r\n{headers}\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(hostile, NormalHttp()), options);
+
+        Assert.Contains(HttpAnomalyKinds.TooManyHeaders, outcome.AnomalyKinds);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
+    public void A_body_over_MaxBodyBytes_is_kept_cut_short_but_measured_whole()
+    {
+        var options = Defaults with { Dissectors = DissectorSettings.Default with { MaxBodyBytes = 1000 } };
+        TcpConversation large = Http("GET /big HTTP/1.1\r\nHost: x\r\n\r\n", $"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n{new string('z', 5000)}");
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(large, NormalHttp()), options);
+
+        HttpBody body = Assert.Single(outcome.Of<HttpTransaction>(), t => t.Request?.Target == "/big").Response!.Body!;
+        Assert.True(body.ContentTruncated);
+        Assert.Equal(1000, body.Content.Length);
+        Assert.Equal(5000, body.DecodedLength);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Theory]
+    [InlineData(256L * 1024 * 1024, 1000)] // the default ratio catches 10 MB of zeros (ratio about 1000:1)
+    [InlineData(1024L * 1024, 1_000_000)] // the absolute cap catches it when the ratio is allowed
+    public void A_gzip_bomb_is_reported_and_the_next_connection_is_analysed(long maxDecompressedBytes, int maxRatio)
+    {
+        var options = Defaults with { Dissectors = DissectorSettings.Default with { MaxDecompressedBytes = maxDecompressedBytes, MaxDecompressionRatio = maxRatio } };
+        byte[] bomb = Gzip(new byte[10 * 1024 * 1024]);
+        TcpConversation hostile = Http(Ascii("GET /bomb HTTP/1.1\r\nHost: x\r\n\r\n"),
+            Concat(Ascii($"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {bomb.Length}\r\n\r\n"), bomb));
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(hostile, NormalHttp()), options);
+
+        Assert.Contains(HttpAnomalyKinds.DecompressionBomb, outcome.AnomalyKinds);
+        HttpBody body = Assert.Single(outcome.Of<HttpTransaction>(), t => t.Request?.Target == "/bomb").Response!.Body!;
+        Assert.True(body.DecompressionBomb);
+        Assert.True(body.DecodedLength <= Math.Min(maxDecompressedBytes, (long)bomb.Length * maxRatio) + 1024 * 1024,
+            $"{body.DecodedLength:N0} bytes decoded past the limits");
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
+    public void A_Content_Length_longer_than_the_body_sent_ends_as_a_truncated_message_and_the_next_connection_is_analysed()
+    {
+        TcpConversation lying = Http("GET /lie HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\nonly this");
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(lying, NormalHttp()));
+
+        Assert.Contains(HttpAnomalyKinds.TruncatedMessage, outcome.AnomalyKinds);
+        HttpTransaction lie = Assert.Single(outcome.Of<HttpTransaction>(), t => t.Request?.Target == "/lie");
+        Assert.False(lie.Response!.Complete);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
+    public void A_Content_Length_shorter_than_the_body_sent_makes_the_rest_a_violation_not_a_response()
+    {
+        TcpConversation lying = Http("GET /short HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n<html>smuggled</html>\r\n");
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(lying, NormalHttp()));
+
+        Assert.Contains(outcome.AnomalyKinds, kind => kind is HttpAnomalyKinds.InvalidStatusLine or HttpAnomalyKinds.ResponseWithoutRequest);
+        Assert.Single(outcome.Of<HttpTransaction>(), t => t.Request?.Target == "/short");
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
+    public void An_IMAP_literal_over_MaxMessageBytes_is_reported_and_the_next_connection_is_analysed()
+    {
+        var options = Defaults with { Dissectors = DissectorSettings.Default with { MaxMessageBytes = 4096 } };
+        TcpConversation hostile = Imap(literalLength: 20_000, sentLength: 20_000);
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(hostile, NormalHttp()), options);
+
+        Assert.Contains(ImapAnomalyKinds.LiteralTooLarge, outcome.AnomalyKinds);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
+    public void An_endless_IMAP_literal_is_counted_not_kept_and_the_next_connection_is_analysed()
+    {
+        TcpConversation hostile = Imap(literalLength: uint.MaxValue, sentLength: 4 * 1024 * 1024, close: false);
+        byte[] capture = CaptureAnalysis.Pcap(hostile, NormalHttp());
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(capture);
+
+        Assert.Contains(ImapAnomalyKinds.LiteralTooLarge, outcome.AnomalyKinds);
+        Assert.Contains(ImapAnomalyKinds.Truncated, outcome.AnomalyKinds);
+        AssertNormalConnectionAnalysed(outcome);
+        output.WriteLine($"capture {capture.Length:N0} bytes; analysis allocated {outcome.AllocatedBytes:N0} bytes");
+    }
+
+    [Fact]
+    public void Out_of_order_bytes_over_MaxBufferedBytesPerFlow_become_a_gap_and_the_next_connection_is_analysed()
+    {
+        // A small line limit keeps what the HTTP dissector may leave unconsumed (4 × MaxLineBytes) out of the measure.
+        var options = Defaults with
+        {
+            Reassembly = ReassemblyOptions.Default with { MaxBufferedBytesPerFlow = 16 * 1024 },
+            Dissectors = DissectorSettings.Default with { MaxLineBytes = 1024 },
+        };
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(HoleThenData(40000, 64 * 1024), NormalHttp()), options);
+
+        Assert.Contains(AnomalyKinds.TcpBufferLimit, outcome.AnomalyKinds);
+        Assert.True(outcome.Statistics.Reassembly.PeakBufferedBytes <= 16 * 1024 + 1000 + 4 * 1024, $"peak {outcome.Statistics.Reassembly.PeakBufferedBytes:N0} bytes buffered");
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
+    public void Out_of_order_bytes_of_many_flows_over_MaxBufferedBytesTotal_become_gaps_and_the_next_connection_is_analysed()
+    {
+        var options = Defaults with { Reassembly = ReassemblyOptions.Default with { MaxBufferedBytesTotal = 48 * 1024 } };
+        TcpConversation[] hostile = Enumerable.Range(0, 6).Select(i => HoleThenData(40000 + i, 20 * 1024)).ToArray();
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap([.. hostile, NormalHttp()]), options);
+
+        Assert.Contains(AnomalyKinds.TcpBufferLimit, outcome.AnomalyKinds);
+        Assert.True(outcome.Statistics.Reassembly.PeakBufferedBytes <= 48 * 1024 + 1460, $"peak {outcome.Statistics.Reassembly.PeakBufferedBytes:N0} bytes buffered");
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
+    public void More_flows_than_MaxFlows_end_the_least_recent_and_the_next_connection_is_analysed()
+    {
+        var options = Defaults with { Reassembly = ReassemblyOptions.Default with { MaxFlows = 4 } };
+        TcpConversation[] synFlood = Enumerable.Range(0, 50)
+            .Select(i => new TcpConversation($"10.0.1.{i + 1}:{40000 + i}", "10.0.0.2:80", startNs: 1_700_000_000_000_000_000 + i * 1_000_000L)
+                .RawSegment(fromClient: true, 1000, [], flags: 0x02))
+            .ToArray();
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap([.. synFlood, NormalHttp()]), options);
+
+        Assert.Contains(AnomalyKinds.TcpFlowLimit, outcome.AnomalyKinds);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
+    public void More_fragmented_datagrams_than_MaxFragmentDatagramsInFlight_are_evicted_and_the_next_connection_is_analysed()
+    {
+        var options = Defaults with { Decoder = DecoderSettings.Default with { MaxFragmentDatagramsInFlight = 4 } };
+        TcpConversation source = Http("GET /f HTTP/1.1\r\nHost: x\r\n\r\n" + new string('p', 200), "HTTP/1.1 204 No Content\r\n\r\n");
+        SyntheticFrame dataFrame = source.Frames.First(f => f.Payload.Length > 0);
+        var builder = new PcapFileBuilder();
+        for (ushort id = 1; id <= 20; id++) builder.AddPacket(FirstFragmentOnly(dataFrame, id), 1_700_000_000, id);
+        byte[] normal = CaptureAnalysis.Pcap(NormalHttp(1_700_000_001L * 1_000_000_000));
+        builder.AddBytes(normal.AsSpan(PcapFileBuilder.FileHeaderLength));
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(builder.ToArray(), options);
+
+        Assert.Contains(AnomalyKinds.FragmentLimit, outcome.AnomalyKinds);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    /// <summary>The connection of <see cref="Conversations.NormalHttp"/> yielded all its transactions, complete.</summary>
+    private static void AssertNormalConnectionAnalysed(AnalysisOutcome outcome)
+    {
+        List<HttpTransaction> normal = outcome.Of<HttpTransaction>().Where(t => t.Host == NormalHost).ToList();
+        Assert.Equal(Enumerable.Range(0, NormalRequests).Select(i => $"/page/{i}"), normal.Select(t => t.Request?.Target));
+        Assert.All(normal, t => Assert.Equal(200, t.Response?.StatusCode));
+        Assert.All(normal, t => Assert.Equal("hello"u8.ToArray(), t.Response!.Body!.Content));
+    }
+
+    /// <summary>An IMAP session whose server announces a FETCH literal of <paramref name="literalLength"/> bytes and sends <paramref name="sentLength"/>.</summary>
+    private static TcpConversation Imap(long literalLength, int sentLength, bool close = true)
+    {
+        var conversation = new TcpConversation("10.0.0.1:41000", "10.0.0.2:143").Handshake()
+            .ServerSends("* OK IMAP4rev1 ready\r\n")
+            .ClientSends("a1 LOGIN user secret\r\n").ServerSends("a1 OK done\r\n")
+            .ClientSends("a2 SELECT INBOX\r\n").ServerSends("* 1 EXISTS\r\na2 OK [READ-WRITE] done\r\n")
+            .ClientSends("a3 FETCH 1 BODY[]\r\n")
+            .ServerSends($"* 1 FETCH (BODY[] {{{literalLength}}}\r\n")
+            .ServerSends(Enumerable.Repeat((byte)'m', sentLength).ToArray());
+        if (sentLength == literalLength) conversation.ServerSends(")\r\na3 OK done\r\n");
+        return close ? conversation.Close() : conversation;
+    }
+
+    /// <summary>A client connection that loses its first data byte, then sends <paramref name="bytes"/> behind the hole.</summary>
+    private static TcpConversation HoleThenData(int clientPort, int bytes)
+    {
+        var conversation = new TcpConversation($"10.0.0.1:{clientPort}", "10.0.0.2:80").Handshake();
+        uint next = conversation.ClientNextSequence + 1;
+        for (int sent = 0; sent < bytes; sent += 1000)
+        {
+            conversation.RawSegment(fromClient: true, next, Enumerable.Repeat((byte)'h', 1000).ToArray());
+            next += 1000;
+        }
+        return conversation;
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true)) gzip.Write(data);
+        return compressed.ToArray();
+    }
+}
