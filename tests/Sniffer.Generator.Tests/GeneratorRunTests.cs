@@ -27,7 +27,8 @@ public sealed class GeneratorRunTests
         await using var servers = await LoopbackServers.StartAsync();
         GeneratorLog log = await LoopbackServers.RunAsync(servers.Options(seed));
         Assert.Equal(Scenario.All, log.Scenarios);
-        Assert.Equal(0, log.Totals.Errors);
+        Assert.True(log.Totals.Errors == 0, string.Join("; ", log.Errors.Select(e => $"{e.Scenario}: {e.Message}")
+            .Concat(log.HttpRequests.Where(r => r.Failed).Select(r => $"{r.Scenario} {r.Method} {r.Path}: {r.Status?.ToString() ?? r.Error} (expected {r.ExpectedStatus})"))));
         return WithoutRunSpecificFields(log.ToJson());
     }
 

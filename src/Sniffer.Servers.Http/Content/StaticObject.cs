@@ -10,6 +10,9 @@ internal sealed class StaticObject
 {
     private readonly Func<string, int, byte[]> _generate;
     private readonly Lock _changing = new();
+
+    /// <summary>Timers may fire a little before their due time; waiting this much longer lands in the next second.</summary>
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(50);
     private Representation _current;
 
     public StaticObject(string name, string contentType, Func<string, int, byte[]> generate, DateTimeOffset created)
@@ -42,7 +45,7 @@ internal sealed class StaticObject
         {
             Representation previous = _current;
             DateTimeOffset lastModified = TruncateToSeconds(now);
-            if (lastModified <= previous.LastModified) return previous.LastModified.AddSeconds(1) - now;
+            if (lastModified <= previous.LastModified) return previous.LastModified.AddSeconds(1) - now + TimerSlack;
             int version = previous.Version + 1;
             Volatile.Write(ref _current, new Representation(version, _generate(Name, version), lastModified));
             return TimeSpan.Zero;
