@@ -15,6 +15,13 @@ public static class SnifferProcess
         return WaitForExit(process, arguments);
     }
 
+    /// <summary>Runs sniffer with these environment variables set (e.g. a private TMPDIR).</summary>
+    public static ProcessResult Run(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        using Process process = Start(prefix: [], arguments, program: "dotnet", environment);
+        return WaitForExit(process, arguments);
+    }
+
     /// <summary>Runs sniffer as another user through runuser (the tests must run as root; see RunAsNobodyFact).</summary>
     public static ProcessResult RunAs(string user, params string[] arguments)
     {
@@ -25,7 +32,7 @@ public static class SnifferProcess
     /// <summary>Starts sniffer with its output redirected; pair with <see cref="WaitForExit"/>.</summary>
     public static Process Start(params string[] arguments) => Start(prefix: [], arguments, program: "dotnet");
 
-    private static Process Start(string[] prefix, string[] arguments, string program)
+    private static Process Start(string[] prefix, string[] arguments, string program, IReadOnlyDictionary<string, string>? environment = null)
     {
         string assembly = Path.Combine(AppContext.BaseDirectory, "sniffer.dll");
         var start = new ProcessStartInfo(program)
@@ -35,6 +42,7 @@ public static class SnifferProcess
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         foreach (string argument in prefix) start.ArgumentList.Add(argument);
         start.ArgumentList.Add(assembly);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);

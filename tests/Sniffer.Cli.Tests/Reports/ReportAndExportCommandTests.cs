@@ -17,9 +17,10 @@ public sealed class ReportAndExportCommandTests : IDisposable
     public void A_capture_is_reported_as_html_through_a_temporary_database_that_is_removed_afterwards()
     {
         string html = Path.Combine(_folder, "report.html");
-        string[] before = TemporaryReportFolders();
+        // A temporary folder of its own, so reports other tests run meanwhile cannot look like leftovers.
+        string temporary = Directory.CreateDirectory(Path.Combine(_folder, "tmp")).FullName;
 
-        ProcessResult result = SnifferProcess.Run("report", KeepAlive, "--format", "html", "-o", html);
+        ProcessResult result = SnifferProcess.Run(new Dictionary<string, string> { ["TMPDIR"] = temporary }, "report", KeepAlive, "--format", "html", "-o", html);
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         string text = File.ReadAllText(html);
@@ -27,7 +28,7 @@ public sealed class ReportAndExportCommandTests : IDisposable
         Assert.Contains("<h2>HTTP transactions</h2>", text);
         Assert.Contains("/logo.png", text);
         Assert.DoesNotContain("<script", text, StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(TemporaryReportFolders().Except(before));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temporary));
     }
 
     [Fact]
@@ -116,7 +117,4 @@ public sealed class ReportAndExportCommandTests : IDisposable
         Assert.True(open.ExitCode == 0, open.StandardError);
         return db;
     }
-
-    private static string[] TemporaryReportFolders() =>
-        Directory.GetDirectories(Path.GetTempPath(), "sniffer-report-*");
 }
