@@ -3,6 +3,8 @@ using System.Threading.Channels;
 using LiteDB;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Records;
+using Sniffer.Dissectors.Http.Records;
+using Sniffer.Dissectors.Mail;
 using Sniffer.Storage.Mapping;
 
 namespace Sniffer.Storage;
@@ -18,6 +20,12 @@ public sealed record SessionStoreWriterOptions
 
     /// <summary>Records queued before <see cref="SessionStoreWriter.Emit"/> blocks the pipeline.</summary>
     public int QueueCapacity { get; init; } = 16_384;
+
+    /// <summary>
+    /// Body and message bytes queued or in the uncommitted batch before <see cref="SessionStoreWriter.Emit"/> blocks:
+    /// records carry their kept bodies (up to 16 MB each), so a bound on records alone is no bound on memory.
+    /// </summary>
+    public long MaxQueuedBytes { get; init; } = 64L << 20;
 
     public RecordMappings Mappings { get; init; } = RecordMappings.CreateDefault();
 }
@@ -48,6 +56,14 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
     private long _recordsCommitted;
     private long _batchesCommitted;
     private volatile Exception? _failure;
+    private readonly object _budget = new();
+    private long _queuedBytes;
+
+    // Fields, headers and documents of a record, roughly: enough that many small records also count.
+    private const int RecordOverheadBytes = 1024;
+
+    // Emitters waiting for budget look again this often, so a failed writer never leaves them waiting.
+    private static readonly TimeSpan BudgetPoll = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// Databases whose writer failed. LiteDB 5.0.21 leaves the transaction of a commit that failed mid-write (a full
@@ -109,7 +125,14 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
     public void EndCapture(CaptureTotals totals) => Enqueue(new CaptureEnd(totals));
 
     /// <summary>Queues the record; blocks while the queue is full.</summary>
-    public void Emit(SnifferRecord record) => Enqueue(record);
+    public void Emit(SnifferRecord record)
+    {
+        Reserve(Weight(record));
+        Enqueue(record);
+    }
+
+    /// <summary>Body and message bytes emitted and not yet committed (see <see cref="SessionStoreWriterOptions.MaxQueuedBytes"/>).</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     /// <summary>Returns once everything emitted before the call is committed.</summary>
     public void Flush()
@@ -166,6 +189,39 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
         throw new InvalidOperationException($"the writer of {_path} is complete");
     }
 
+    /// <summary>
+    /// Waits until the record's bytes fit the budget. One record is always let through when nothing is queued, so a
+    /// body larger than the budget is stored rather than waited for forever.
+    /// </summary>
+    private void Reserve(long weight)
+    {
+        lock (_budget)
+        {
+            while (_queuedBytes > 0 && _queuedBytes + weight > _options.MaxQueuedBytes && _failure is null)
+            {
+                Monitor.Wait(_budget, BudgetPoll);
+            }
+            _queuedBytes += weight;
+        }
+    }
+
+    private void Release(long weight)
+    {
+        lock (_budget)
+        {
+            _queuedBytes -= weight;
+            Monitor.PulseAll(_budget);
+        }
+    }
+
+    /// <summary>What a queued record holds beyond its fields: its kept bodies or raw message.</summary>
+    internal static long Weight(SnifferRecord record) => RecordOverheadBytes + record switch
+    {
+        HttpTransaction t => (t.Request?.Body?.Content.Length ?? 0) + (t.Response?.Body?.Content.Length ?? 0),
+        MailMessage m => m.Raw.Length,
+        _ => 0,
+    };
+
     private void ThrowIfFailed()
     {
         if (_failure is { } failure) throw failure;
@@ -190,7 +246,8 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
                 }
                 bool pending = batch.Count > 0 || dirtyCaptures.Count > 0;
                 TimeSpan left = pending ? _options.MaxBatchDelay - Stopwatch.GetElapsedTime(batchStarted) : Timeout.InfiniteTimeSpan;
-                if (pending && (batch.Count >= _options.BatchSize || flushes.Count > 0 || left <= TimeSpan.Zero))
+                // A batch holding half the byte budget commits at once: emitters may be waiting for those bytes.
+                if (pending && (batch.Count >= _options.BatchSize || batch.Weight >= _options.MaxQueuedBytes / 2 || flushes.Count > 0 || left <= TimeSpan.Zero))
                 {
                     Commit(batch, dirtyCaptures);
                     foreach (FlushRequest flush in flushes) flush.Done.Set();
@@ -212,6 +269,7 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
             _failure = Describe(error);
             KeepReachable.Add(_database);
             _queue.Writer.TryComplete();
+            Release(0);
         }
         finally
         {
@@ -237,6 +295,7 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
                 };
                 mapping.Write(record, document, batch);
                 batch.Records++;
+                batch.Weight += Weight(record);
                 break;
             case CaptureStart start:
                 _currentCapture = start.Id;
@@ -289,6 +348,7 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
         }
         Interlocked.Add(ref _recordsCommitted, batch.Records);
         Interlocked.Increment(ref _batchesCommitted);
+        Release(batch.Weight);
         batch.Clear();
         dirtyCaptures.Clear();
     }

@@ -11,6 +11,37 @@ public sealed class WriterTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
+    public void Bodies_waiting_for_the_store_stay_within_the_byte_budget_and_all_arrive()
+    {
+        const long budget = 2L << 20;
+        byte[] content = new byte[256 * 1024];
+        Random.Shared.NextBytes(content);
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+        string db = _folder.File("budget.sniffer.db");
+        long highest = 0;
+        using (var writer = SessionStoreWriter.Open(db, new SessionStoreWriterOptions
+               {
+                   MaxQueuedBytes = budget,
+                   BatchSize = 100_000,
+                   MaxBatchDelay = TimeSpan.FromSeconds(30),
+               }))
+        {
+            writer.BeginCapture(new CaptureSource("budget"));
+            for (int i = 1; i <= 40; i++)
+            {
+                writer.Emit(SyntheticRecords.FullHttp(i, content, sha));
+                highest = Math.Max(highest, writer.QueuedBytes);
+            }
+            writer.Complete();
+        }
+
+        // 40 bodies of 256 KB are 10 MB: only the budget's worth (plus the record let through last) was ever held.
+        Assert.InRange(highest, 256 * 1024, budget + 256 * 1024 + 2048);
+        using var reader = SessionStoreReader.Open(db);
+        Assert.Equal(40, reader.CountHttp());
+    }
+
+    [Fact]
     public void Flush_makes_everything_emitted_before_it_visible_to_a_reader_of_the_same_database()
     {
         // A batch size and delay that would otherwise hold the records back for the whole test.

@@ -25,6 +25,9 @@ public sealed class StoreBatch
     /// <summary>Records the batch holds; one record may be several documents (an exchange and its cookies).</summary>
     internal int Records { get; set; }
 
+    /// <summary>Body and message bytes of the batch's records (<see cref="SessionStoreWriter.Weight"/>), released when it commits.</summary>
+    internal long Weight { get; set; }
+
     public long NextId(string collection)
     {
         long last = _lastId.TryGetValue(collection, out long known) ? known : _lastStoredId(collection);
@@ -51,5 +54,6 @@ public sealed class StoreBatch
         Bodies.Clear();
         Count = 0;
         Records = 0;
+        Weight = 0;
     }
 }
