@@ -47,12 +47,18 @@ public sealed class MessageSummary
     /// <summary>What the parser could not understand, as safe text; empty for a well-formed message.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 
-    public static MessageSummary Parse(ReadOnlySpan<byte> message) => Parse(new MemoryStream(message.ToArray(), writable: false));
+    public static MessageSummary Parse(ReadOnlySpan<byte> message) =>
+        HeaderSection.HasOverlongLine(message) ? Unparsed() : Parse(new MemoryStream(message.ToArray(), writable: false));
 
-    public static MessageSummary Parse(ReadOnlyMemory<byte> message) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(message, out ArraySegment<byte> segment)
+    public static MessageSummary Parse(ReadOnlyMemory<byte> message)
+    {
+        if (HeaderSection.HasOverlongLine(message.Span)) return Unparsed();
+        return System.Runtime.InteropServices.MemoryMarshal.TryGetArray(message, out ArraySegment<byte> segment)
             ? Parse(new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false))
-            : Parse(message.Span);
+            : Parse(new MemoryStream(message.ToArray(), writable: false));
+    }
+
+    private static MessageSummary Unparsed() => new() { Problems = [HeaderSection.OverlongLineProblem] };
 
     public static MessageSummary Parse(Stream message)
     {

@@ -162,6 +162,8 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
         Assert.Contains(ImapAnomalyKinds.Truncated, outcome.AnomalyKinds);
         AssertNormalConnectionAnalysed(outcome);
         output.WriteLine($"capture {capture.Length:N0} bytes; analysis allocated {outcome.AllocatedBytes:N0} bytes");
+        // Linear in the capture: MimeKit once grew a line-less "header" of megabytes quadratically (4 MB → 4 GB).
+        Assert.InRange(outcome.AllocatedBytes, 0, 8L * capture.Length);
     }
 
     [Fact]

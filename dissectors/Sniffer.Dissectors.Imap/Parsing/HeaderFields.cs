@@ -1,4 +1,5 @@
 using MimeKit;
+using Sniffer.Dissectors.Mail;
 
 namespace Sniffer.Dissectors.Imap.Parsing;
 
@@ -7,7 +8,7 @@ internal sealed record HeaderFields(string? Subject, IReadOnlyList<string> From,
 {
     public static HeaderFields? Read(ReadOnlyMemory<byte> bytes)
     {
-        if (bytes.IsEmpty) return null;
+        if (bytes.IsEmpty || HeaderSection.HasOverlongLine(bytes.Span)) return null;
         HeaderList headers;
         try
         {
