@@ -89,6 +89,19 @@ public sealed class AnalysisPipeline : IDisposable
         }
     }
 
+    /// <summary>
+    /// Live capture only: time passed without packets. Ends the flows that went idle or finished lingering after
+    /// their close by <paramref name="nowNs"/> (the clock libpcap stamps packets with), so a quiet interface still
+    /// shows its closed connections instead of waiting for the next packet to sweep them. A file is never ticked:
+    /// its analysis depends on capture time alone. The sharded path sweeps per round and is not ticked either.
+    /// </summary>
+    public void AdvanceClock(long nowNs)
+    {
+        if (_completed || _reassembler is null || !_statistics.HasPackets || nowNs < _statistics.LastPacketNs) return;
+        _reassembler.ExpireIdle(nowNs);
+        _decoder.ExpireFragments(nowNs);
+    }
+
     /// <summary>End of input: ends every flow (close reason "end of capture"), then lets the taps emit their results. Idempotent.</summary>
     public void Complete()
     {

@@ -38,7 +38,11 @@ public static class LiveAnalysis
                     continue;
                 }
                 TimeSpan wait = stop.Duration is { } limit ? Min(PollInterval, limit - clock.Elapsed) : PollInterval;
-                if (wait > TimeSpan.Zero) WaitForPackets(packets, wait, cancellation);
+                if (wait > TimeSpan.Zero && !WaitForPackets(packets, wait, cancellation))
+                {
+                    // Nothing arrived: the wall clock moves the flow table on (closed flows are stored promptly).
+                    pipeline.AdvanceClock(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000);
+                }
             }
         }
         finally
@@ -79,15 +83,17 @@ public static class LiveAnalysis
         }
     }
 
-    private static void WaitForPackets(System.Threading.Channels.ChannelReader<CapturedPacket> packets, TimeSpan wait, CancellationToken cancellation)
+    /// <summary>True when packets arrived within <paramref name="wait"/>.</summary>
+    private static bool WaitForPackets(System.Threading.Channels.ChannelReader<CapturedPacket> packets, TimeSpan wait, CancellationToken cancellation)
     {
         try
         {
-            packets.WaitToReadAsync(cancellation).AsTask().Wait(wait, cancellation);
+            return packets.WaitToReadAsync(cancellation).AsTask().Wait(wait, cancellation);
         }
         catch (OperationCanceledException)
         {
             // The loop notices the cancellation itself.
+            return true;
         }
     }
 
