@@ -91,7 +91,7 @@ internal static class CaptureCommand
                 LiveCaptureResult result = parse.GetValue(uiOption) && store is not null
                     ? RunWithView(capture, pipeline, writer, stop, store, cancel)
                     : LiveAnalysis.Run(capture, pipeline, writer, stop, cancel.Token);
-                store?.EndCapture(StoredTotals.Of(pipeline.Statistics));
+                store?.EndCapture(CaptureIngest.Totals(pipeline.Statistics));
                 store?.Complete();
                 SummaryPrinter.PrintLive(result, pipeline, counting, output?.FullName);
                 if (db is not null) Console.Error.WriteLine($"sniffer: stored in {db}");

@@ -125,7 +125,7 @@ internal static class DemoCommand
                 log.Write(files.Log);
                 SummaryPrinter.PrintLive(result, pipeline, records, files.Capture);
             }
-            store.EndCapture(StoredTotals.Of(pipeline.Statistics));
+            store.EndCapture(CaptureIngest.Totals(pipeline.Statistics));
             store.Complete();
         }
         return true;
@@ -142,14 +142,7 @@ internal static class DemoCommand
         }
         File.Copy(bundled, files.Capture, overwrite: true);
         using var store = SessionStoreWriter.Open(files.Database);
-        var records = new CountingSink(store);
-        using var pipeline = new AnalysisPipeline(new PipelineOptions(), records);
-        store.BeginCapture(new CaptureSource(files.Capture));
-        CaptureFilesResult result = CaptureFileAnalysis.Read([files.Capture], pipeline);
-        store.EndCapture(StoredTotals.Of(pipeline.Statistics));
-        store.Complete();
-        SummaryPrinter.PrintFiles(result, pipeline, records);
-        return !result.Failed;
+        return !CaptureIngest.File(files.Capture, new PipelineOptions(), store, new CountingSink(store), printSummary: true);
     }
 
     private sealed record DemoFiles(string Folder)

@@ -57,7 +57,8 @@ internal static class OpenCommand
                 {
                     foreach (FileInfo file in files)
                     {
-                        failed |= Ingest(file.FullName, options, writer, progress, cancel.Token);
+                        failed |= CaptureIngest.File(file.FullName, options, writer, new CountingSink(new ProgressSink(writer, progress)), printSummary: true,
+                            progress.Track, cancel.Token);
                         if (cancel.IsCancellationRequested) break;
                     }
                     writer.Complete();
@@ -73,22 +74,6 @@ internal static class OpenCommand
             }
         });
         return command;
-    }
-
-    /// <summary>One file, one pipeline, one capture entry: flow ids and counters are per capture, as the store keys them.</summary>
-    private static bool Ingest(string path, PipelineOptions options, SessionStoreWriter writer, IngestProgress progress, CancellationToken cancel)
-    {
-        var counting = new CountingSink(new ProgressSink(writer, progress));
-        using var pipeline = new AnalysisPipeline(options, counting);
-        writer.BeginCapture(new CaptureSource(path));
-        CaptureFilesResult result;
-        using (progress.Track(pipeline))
-        {
-            result = CaptureFileAnalysis.Read([path], pipeline, cancel);
-        }
-        writer.EndCapture(StoredTotals.Of(pipeline.Statistics));
-        SummaryPrinter.PrintFiles(result, pipeline, counting);
-        return result.Failed;
     }
 
     /// <summary>Counts what reaches the store for the progress line, then hands it on.</summary>

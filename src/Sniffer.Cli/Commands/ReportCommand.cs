@@ -182,21 +182,7 @@ internal static class ReportCommand
         public bool Analyse(string capture, PipelineOptions options)
         {
             using var writer = SessionStoreWriter.Open(DatabasePath);
-            using var pipeline = new AnalysisPipeline(options, writer);
-            writer.BeginCapture(new CaptureSource(capture));
-            CaptureFilesResult result = CaptureFileAnalysis.Read([capture], pipeline);
-            PipelineStatistics statistics = pipeline.Statistics;
-            writer.EndCapture(new CaptureTotals(
-                statistics.HasPackets ? statistics.FirstPacketNs : null,
-                statistics.HasPackets ? statistics.LastPacketNs : null,
-                new Dictionary<string, long>
-                {
-                    ["frames"] = statistics.Decoding.Frames,
-                    ["captured_bytes"] = statistics.Decoding.CapturedBytes,
-                }));
-            foreach (CaptureFileOutcome file in result.Files.Where(f => f.Error is not null))
-                Console.Error.WriteLine($"sniffer: {file.Path}: {file.Error}");
-            return result.Failed;
+            return CaptureIngest.File(capture, options, writer, new CountingSink(writer), printSummary: false);
         }
 
         public void Dispose() => Directory.Delete(_folder, recursive: true);

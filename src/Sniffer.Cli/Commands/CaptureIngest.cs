@@ -1,12 +1,42 @@
+using Sniffer.Core.Text;
 using Sniffer.Engine;
 using Sniffer.Storage;
 
 namespace Sniffer.Cli.Commands;
 
-/// <summary>What a capture entry of the store records when its capture ends: time span and the pipeline's counters.</summary>
-internal static class StoredTotals
+/// <summary>
+/// How a capture becomes an entry of the store, for every command that stores: one file (or live session), one
+/// pipeline, one capture entry — flow ids and counters are per capture, as the store keys them — closed with the
+/// time span and the pipeline's counters.
+/// </summary>
+internal static class CaptureIngest
 {
-    public static CaptureTotals Of(PipelineStatistics statistics) => new(
+    /// <summary>
+    /// Analyses one capture file into <paramref name="writer"/> through <paramref name="records"/> (a counting sink
+    /// whose chain ends at the writer). Prints the file's summary, or, when stdout carries something else (a report),
+    /// only its problems on stderr. True when reading failed part-way; what was read is stored.
+    /// </summary>
+    public static bool File(string path, PipelineOptions options, SessionStoreWriter writer, CountingSink records,
+        bool printSummary, Func<AnalysisPipeline, IDisposable>? track = null, CancellationToken cancel = default)
+    {
+        using var pipeline = new AnalysisPipeline(options, records);
+        writer.BeginCapture(new CaptureSource(path));
+        CaptureFilesResult result;
+        using (track?.Invoke(pipeline))
+        {
+            result = CaptureFileAnalysis.Read([path], pipeline, cancel);
+        }
+        writer.EndCapture(Totals(pipeline.Statistics));
+        if (printSummary) SummaryPrinter.PrintFiles(result, pipeline, records);
+        else
+        {
+            foreach (CaptureFileOutcome file in result.Files.Where(f => f.Error is not null))
+                Console.Error.WriteLine($"sniffer: {SafeText.Escape(file.Path)}: {SafeText.Escape(file.Error!)}");
+        }
+        return result.Failed;
+    }
+
+    public static CaptureTotals Totals(PipelineStatistics statistics) => new(
         statistics.HasPackets ? statistics.FirstPacketNs : null,
         statistics.HasPackets ? statistics.LastPacketNs : null,
         Counters(statistics));
