@@ -27,9 +27,21 @@ internal sealed class MailReportLines(SessionStoreReader store, Action<Utf8JsonW
         foreach (BsonDocument session in store.AllDocuments(StoreCollections.ImapSessions))
             yield return json => WriteImap(json, session, fetched.GetValueOrDefault(FlowOf(session)));
 
-        List<BsonDocument> paths = store.AllDocuments(StoreCollections.MailPaths).ToList();
+        // A message belongs to a path as its submission (its SMTP flow and MD5) or as one of its downloads.
+        var paths = new Dictionary<(string Source, int Capture, long Flow, string Md5), BsonDocument>();
+        foreach (BsonDocument path in store.AllDocuments(StoreCollections.MailPaths))
+        {
+            (int capture, long flow) = FlowOf(path);
+            paths.TryAdd(("smtp", capture, flow, path["md5"].AsString), path);
+            foreach (BsonValue retrieval in path["retrievals"].AsArray)
+                paths.TryAdd(("imap", capture, retrieval["flow_id"].AsInt64, retrieval["md5"].AsString), path);
+        }
         foreach (BsonDocument message in store.AllDocuments(StoreCollections.Messages))
-            yield return json => WriteMail(json, message, PathOf(message, paths));
+        {
+            (int capture, long flow) = FlowOf(message);
+            BsonDocument? path = paths.GetValueOrDefault((message["source"].AsString, capture, flow, message["md5"].AsString));
+            yield return json => WriteMail(json, message, path);
+        }
     }
 
     private void WriteSmtp(Utf8JsonWriter json, BsonDocument t, BsonDocument? session, BsonDocument? message)
@@ -108,17 +120,6 @@ internal sealed class MailReportLines(SessionStoreReader store, Action<Utf8JsonW
         }
         json.WriteEndArray();
         json.WriteEndObject();
-    }
-
-    /// <summary>The path a message belongs to: as its submission (same SMTP flow and MD5) or as one of its downloads.</summary>
-    private static BsonDocument? PathOf(BsonDocument message, List<BsonDocument> paths)
-    {
-        (int capture, long flow) = FlowOf(message);
-        string md5 = message["md5"].AsString;
-        return message["source"] == "smtp"
-            ? paths.FirstOrDefault(p => FlowOf(p) == (capture, flow) && p["md5"] == md5)
-            : paths.FirstOrDefault(p => p[StoredFields.Capture].AsInt32 == capture
-                && p["retrievals"].AsArray.Any(r => r["flow_id"].AsInt64 == flow && r["md5"] == md5));
     }
 
     private BsonDocument? Message(string sha256) =>
