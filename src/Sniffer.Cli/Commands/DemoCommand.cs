@@ -66,8 +66,9 @@ internal static class DemoCommand
     {
         await using var servers = new BuiltInServers();
         Uri http = await servers.StartHttpAsync(ct);
-        var smtp = (IPEndPoint)await servers.StartSmtpAsync(ct);
-        var imap = (IPEndPoint)await servers.StartImapAsync(ct);
+        IPEndPoint smtp = await servers.StartSmtpAsync(ct);
+        IPEndPoint imap = await servers.StartImapAsync(ct);
+        servers.AnnounceStarted(Console.Error);
 
         var captureOptions = new LiveCaptureOptions
         {

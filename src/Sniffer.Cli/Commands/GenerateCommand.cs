@@ -78,6 +78,7 @@ internal static class GenerateCommand
         if (needsHttp && http is null) http = await servers.StartHttpAsync(ct);
         if (needsSmtp && smtp is null) smtp = await servers.StartSmtpAsync(ct);
         if (needsImap && imap is null) imap = await servers.StartImapAsync(ct);
+        servers.AnnounceStarted(Console.Error);
 
         var options = new GeneratorOptions
         {

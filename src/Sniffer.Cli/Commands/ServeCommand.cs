@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Sniffer.Servers.Http;
 using Sniffer.Servers.Mail;
@@ -59,46 +58,34 @@ internal static class ServeCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
 
-            // SMTP delivers into the store that IMAP reads, so a mail sent can be fetched back.
-            var mail = new MailStore();
-            var running = new List<RunningServer>();
+            var placement = new ServerPlacement
+            {
+                Bind = bind,
+                HttpPort = parse.GetValue(httpOption),
+                SmtpPort = parse.GetValue(smtpOption),
+                ImapPort = parse.GetValue(imapOption),
+                PageObjects = parse.GetValue(pageObjectsOption),
+            };
+            // Disposing waits for the servers to stop; a synchronous action has nothing else to do meanwhile.
+            var servers = new BuiltInServers(placement);
             try
             {
-                running.Add(Listen("http", bind, parse.GetValue(httpOption), port => HttpTestServer.StartAsync(new HttpTestServerOptions
-                {
-                    Bind = bind,
-                    Port = port,
-                    PageObjects = parse.GetValue(pageObjectsOption),
-                    AllowNonLoopback = beyondLoopback,
-                }), server => server.EndPoint));
-                running.Add(Listen("smtp", bind, parse.GetValue(smtpOption), port => SmtpTestServer.StartAsync(mail, new SmtpTestServerOptions
-                {
-                    Bind = bind,
-                    Port = port,
-                    AllowNonLoopback = beyondLoopback,
-                }), server => server.EndPoint));
-                running.Add(Listen("imap", bind, parse.GetValue(imapOption), port => ImapTestServer.StartAsync(mail, new ImapTestServerOptions
-                {
-                    Bind = bind,
-                    Port = port,
-                    AllowNonLoopback = beyondLoopback,
-                }), server => server.EndPoint));
-
-                foreach (RunningServer server in running) Console.WriteLine($"{server.Protocol}  listening on {server.EndPoint}");
-                Console.Error.WriteLine($"sniffer: mail users {string.Join(", ", mail.Users.Select(mail.AddressOf))}, password '{MailStore.DefaultPassword}'; Ctrl-C stops the servers");
+                servers.StartHttpAsync(stop.Token).GetAwaiter().GetResult();
+                servers.StartSmtpAsync(stop.Token).GetAwaiter().GetResult();
+                servers.StartImapAsync(stop.Token).GetAwaiter().GetResult();
+                foreach (var (protocol, endPoint) in servers.Listening) Console.WriteLine($"{protocol}  listening on {endPoint}");
+                Console.Error.WriteLine($"sniffer: mail users {string.Join(", ", servers.Mail.Users.Select(servers.Mail.AddressOf))}, password '{MailStore.DefaultPassword}'; Ctrl-C stops the servers");
                 stop.Token.WaitHandle.WaitOne();
             }
             finally
             {
-                foreach (RunningServer server in Enumerable.Reverse(running)) server.Server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                servers.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
             Console.Error.WriteLine("sniffer: servers stopped");
             return ExitCodes.Success;
         });
         return command;
     }
-
-    private sealed record RunningServer(string Protocol, IPEndPoint EndPoint, IAsyncDisposable Server);
 
     private static Option<int> PortOption(string name, string protocol)
     {
@@ -116,21 +103,5 @@ internal static class ServeCommand
         if (IPAddress.TryParse(text, out IPAddress? address)) return address;
         result.AddError($"'{text}' is not an IP address");
         return null;
-    }
-
-    /// <summary>Starts one server; a port that cannot be bound is the user's to fix, so it becomes one clear line.</summary>
-    private static RunningServer Listen<TServer>(string protocol, IPAddress bind, int port, Func<int, Task<TServer>> start, Func<TServer, IPEndPoint> endPoint)
-        where TServer : IAsyncDisposable
-    {
-        try
-        {
-            TServer server = start(port).GetAwaiter().GetResult();
-            return new RunningServer(protocol, endPoint(server), server);
-        }
-        catch (Exception error) when (error is IOException or SocketException)
-        {
-            string where = port == 0 ? $"{bind}" : $"{new IPEndPoint(bind, port)}";
-            throw new IOException($"cannot listen for {protocol.ToUpperInvariant()} on {where}: {(error.InnerException ?? error).Message}", error);
-        }
     }
 }
