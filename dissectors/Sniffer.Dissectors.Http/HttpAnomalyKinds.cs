@@ -15,6 +15,9 @@ public static class HttpAnomalyKinds
     public const string RepeatedContentLength = "http_repeated_content_length";
 
     public const string BodyGap = "http_body_gap";
+
+    /// <summary>A decoded body larger than DissectorSettings.MaxBodyBytes: the rest is counted and hashed, not kept.</summary>
+    public const string BodyOverCap = "http_body_over_cap";
     public const string Resynchronised = "http_resynchronised";
     public const string DecompressionBomb = "http_decompression_bomb";
     public const string ContentDecodingFailed = "http_content_decoding_failed";

@@ -34,13 +34,15 @@ internal sealed class KeptContent
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _count);
 
     /// <summary>Keeps what fits under the cap.</summary>
-    public void Append(ReadOnlySpan<byte> bytes)
+    /// <returns>How many of <paramref name="bytes"/> were kept: all of them until the cap is reached.</returns>
+    public int Append(ReadOnlySpan<byte> bytes)
     {
         int take = Math.Min(bytes.Length, _cap - _count);
-        if (take <= 0) return;
+        if (take <= 0) return 0;
         if (_buffer is null || _buffer.Length - _count < take) Grow(take);
         bytes[..take].CopyTo(_buffer.AsSpan(_count));
         _count += take;
+        return take;
     }
 
     /// <summary>The kept bytes, exactly; the pooled buffer goes back to the pool and this instance is empty again.</summary>

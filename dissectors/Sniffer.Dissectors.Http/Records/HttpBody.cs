@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Sniffer.Dissectors.Http.Records;
 
 /// <summary>How the length of a message body was determined (RFC 9112 §6.3).</summary>
@@ -32,7 +34,26 @@ public sealed class HttpBody
     public long DecodedLength { get; init; }
 
     /// <summary>Lower-case hex SHA-256 of all decoded bytes, including those past the storage cap.</summary>
-    public required string Sha256 { get; init; }
+    /// <remarks>
+    /// A body kept whole is hashed from <see cref="Content"/> the first time anyone asks (the store's writer thread,
+    /// a report), not on the packet path: hashing runs at about 1.3 GB/s and would cost more than the rest of the
+    /// dissection together, for a value a run that stores nothing never reads. A body larger than the cap was
+    /// hashed as it streamed, since its bytes past the cap are gone; its dissector sets the value.
+    /// </remarks>
+    public string Sha256
+    {
+        // Two threads may both compute it; they compute the same string, so the race is harmless.
+        get => _sha256 ??= Convert.ToHexStringLower(SHA256.HashData(Content));
+        init => _sha256 = value;
+    }
+
+    /// <summary>The hash of a body that outgrew the cap, computed as it streamed; null for a body kept whole.</summary>
+    internal string? StreamedSha256
+    {
+        init => _sha256 = value;
+    }
+
+    private string? _sha256;
 
     /// <summary>The first decoded bytes, up to the storage cap.</summary>
     public byte[] Content { get; init; } = [];
