@@ -6,7 +6,7 @@ public static class ImapAnomalyKinds
     /// <summary>A physical line longer than DissectorSettings.MaxLineBytes; the direction resynchronises after it.</summary>
     public const string LineTooLong = "imap_line_too_long";
 
-    /// <summary>A literal larger than DissectorSettings.MaxMessageBytes: the rest is counted, not kept.</summary>
+    /// <summary>A literal larger than DissectorSettings.MaxLiteralBytes: the rest is counted, not kept.</summary>
     public const string LiteralTooLarge = "imap_literal_too_large";
 
     /// <summary>A gap inside a literal whose length was known: the literal is incomplete, the framing holds.</summary>

@@ -104,7 +104,7 @@ public sealed class ImapStreamDissector : IStreamDissector
             }
             if (status == ImapReadStatus.LiteralTooLarge)
             {
-                Report(ImapAnomalyKinds.LiteralTooLarge, $"{direction.Label()} literal over {_settings.MaxMessageBytes} bytes: the rest is counted, not kept");
+                Report(ImapAnomalyKinds.LiteralTooLarge, $"{direction.Label()} literal over {_settings.MaxLiteralBytes} bytes: the rest is counted, not kept");
                 continue;
             }
             if (_resyncing[(int)direction])
@@ -482,6 +482,8 @@ public sealed class ImapStreamDissector : IStreamDissector
             MailMessage mail = builder.Build(Source, (++_mailMessages).ToString(System.Globalization.CultureInfo.InvariantCulture), _flow.FlowId, line.StartNs, complete);
             _sink.Emit(mail);
             mailId = mail.Id;
+            // The literal fitted MaxLiteralBytes but the message is still cut to MaxMessageBytes, as SMTP's DATA would be.
+            if (mail.Truncated) Report(MailAnomalyKinds.MessageTooLarge, $"message {mail.Id}: kept {mail.Raw.Length} of {mail.Size} bytes");
         }
         _sink.Emit(new ImapMessageTransfer
         {

@@ -51,9 +51,9 @@ public class GapAndLimitTests
     }
 
     [Fact]
-    public void ALiteralOverTheMessageCapIsCountedNotKept()
+    public void ALiteralOverTheLiteralCapIsCountedNotKept()
     {
-        var driver = new ConversationDriver(settings: DissectorSettings.Default with { MaxMessageBytes = 10 })
+        var driver = new ConversationDriver(settings: DissectorSettings.Default with { MaxLiteralBytes = 10 })
             .Server(Opening).Client(Fetch)
             .Server("* 1 FETCH (UID 3 BODY[] {100}\r\n" + Message + ")\r\na1 OK done\r\n").EndBoth();
 
@@ -61,6 +61,20 @@ public class GapAndLimitTests
         Assert.True(transfer.Truncated);
         Assert.Equal((100, 100), (transfer.Size, transfer.CapturedBytes));
         Assert.Contains(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.LiteralTooLarge);
+    }
+
+    [Fact]
+    public void AWholeMessageOverTheMessageCapButWithinTheLiteralCapIsKeptWholeInTheTransferAndCutInTheMail()
+    {
+        var driver = new ConversationDriver(settings: DissectorSettings.Default with { MaxMessageBytes = 10 })
+            .Server(Opening).Client(Fetch)
+            .Server("* 1 FETCH (UID 3 BODY[] {100}\r\n" + Message + ")\r\na1 OK done\r\n").EndBoth();
+
+        ImapMessageTransfer transfer = Assert.Single(driver.Records<ImapMessageTransfer>());
+        Assert.False(transfer.Truncated);
+        MailMessage mail = Assert.Single(driver.Records<MailMessage>());
+        Assert.Equal((10, 100L), (mail.Raw.Length, mail.Size));
+        Assert.Equal([MailAnomalyKinds.MessageTooLarge], driver.Anomalies.Select(a => a.Kind));
     }
 
     [Fact]

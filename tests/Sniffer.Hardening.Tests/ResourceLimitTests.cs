@@ -139,9 +139,9 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void An_IMAP_literal_over_MaxMessageBytes_is_reported_and_the_next_connection_is_analysed()
+    public void An_IMAP_literal_over_MaxLiteralBytes_is_reported_and_the_next_connection_is_analysed()
     {
-        var options = Defaults with { Dissectors = DissectorSettings.Default with { MaxMessageBytes = 4096 } };
+        var options = Defaults with { Dissectors = DissectorSettings.Default with { MaxLiteralBytes = 4096 } };
         TcpConversation hostile = Imap(literalLength: 20_000, sentLength: 20_000);
 
         AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(hostile, NormalHttp()), options);

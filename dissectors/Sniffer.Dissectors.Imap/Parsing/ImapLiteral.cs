@@ -4,7 +4,7 @@ using System.Text;
 namespace Sniffer.Dissectors.Imap.Parsing;
 
 /// <summary>
-/// The bytes of one literal (RFC 9051 §4.3). They are kept up to a cap (DissectorSettings.MaxMessageBytes) and
+/// The bytes of one literal (RFC 9051 §4.3). They are kept up to a cap (DissectorSettings.MaxLiteralBytes) and
 /// counted beyond it; bytes a capture gap lost are counted as missing, so the framing survives the gap.
 /// </summary>
 public sealed class ImapLiteral

@@ -31,7 +31,7 @@ public enum ImapReadStatus : byte
     /// <summary>A physical line exceeded DissectorSettings.MaxLineBytes; the tokenizer is resynchronising.</summary>
     LineTooLong,
 
-    /// <summary>A literal larger than DissectorSettings.MaxMessageBytes was announced: its bytes will be counted, the first ones kept.</summary>
+    /// <summary>A literal larger than DissectorSettings.MaxLiteralBytes was announced: its bytes will be counted, the first ones kept.</summary>
     LiteralTooLarge,
 }
 
@@ -61,7 +61,7 @@ public sealed class ImapTokenizer
     {
         _kind = kind;
         _maxLineBytes = settings.MaxLineBytes;
-        _maxLiteralBytes = Math.Min(settings.MaxMessageBytes, Array.MaxLength);
+        _maxLiteralBytes = Math.Min(settings.MaxLiteralBytes, Array.MaxLength);
     }
 
     public ImapTokenizerMode Mode { get; private set; }

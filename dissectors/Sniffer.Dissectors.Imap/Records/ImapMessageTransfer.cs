@@ -47,7 +47,7 @@ public sealed class ImapMessageTransfer : SnifferRecord
     /// <summary>False when a capture gap lost part of it.</summary>
     public bool Complete { get; init; }
 
-    /// <summary>True when it exceeded DissectorSettings.MaxMessageBytes and only its first bytes were kept.</summary>
+    /// <summary>True when it exceeded DissectorSettings.MaxLiteralBytes and only its first bytes were kept.</summary>
     public bool Truncated { get; init; }
 
     public string? Sha256 { get; init; }

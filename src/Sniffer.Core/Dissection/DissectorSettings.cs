@@ -29,6 +29,12 @@ public sealed record DissectorSettings
     /// <summary>Decoded/encoded ratio past which a compressed body is treated as a bomb.</summary>
     public int MaxDecompressionRatio { get; init; } = 1000;
 
-    /// <summary>Largest IMAP literal or SMTP message kept whole.</summary>
+    /// <summary>
+    /// Bytes of one mail message kept (SMTP DATA or BDAT, or a whole message fetched or appended over IMAP);
+    /// size and hashes cover the whole message regardless.
+    /// </summary>
     public long MaxMessageBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Bytes of one IMAP literal kept (RFC 9051 §4.3); the rest of a larger one is counted, not kept.</summary>
+    public long MaxLiteralBytes { get; init; } = 64L * 1024 * 1024;
 }
