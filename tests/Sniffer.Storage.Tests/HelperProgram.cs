@@ -19,6 +19,7 @@ public static class HelperProgram
         ["ingest-until-interrupted", string db] => IngestUntilInterrupted(db),
         ["bench", string db, string count] => StorageBenchmark.Run(db, int.Parse(count)),
         ["bench-queries", string db] => StorageBenchmark.Queries(db),
+        ["bench-engine", string folder, string count] => StorageBenchmark.EngineCeiling(folder, int.Parse(count)),
         _ => Usage(),
     };
 
@@ -66,7 +67,7 @@ public static class HelperProgram
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: Sniffer.Storage.Tests.dll ingest-until-killed DB | ingest-until-interrupted DB | bench DB COUNT | bench-queries DB");
+        Console.Error.WriteLine("usage: Sniffer.Storage.Tests.dll ingest-until-killed DB | ingest-until-interrupted DB | bench DB COUNT | bench-queries DB | bench-engine FOLDER COUNT");
         return 2;
     }
 }

@@ -37,6 +37,58 @@ internal static class StorageBenchmark
         return Queries(db);
     }
 
+    /// <summary>
+    /// LiteDB on its own, without Sniffer's mapping or writer thread: how many exchanges per CPU-second the engine
+    /// stores in the most favourable shape — a document of only the NDJSON <c>http</c> line's scalar fields, no
+    /// secondary index, <c>InsertBulk</c> of 2,000 — one exchange per document and sixteen per document. It is the
+    /// ceiling any mapping on LiteDB 5 can reach on this machine (SCHEMA.md, "Performance").
+    /// </summary>
+    public static int EngineCeiling(string folder, int count)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (int perDocument in new[] { 1, 16 })
+        {
+            string path = Path.Combine(folder, $"engine-{perDocument}.db");
+            File.Delete(path);
+            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            using (var database = new LiteDB.LiteDatabase($"Filename={path};Connection=direct"))
+            {
+                var collection = database.GetCollection("http");
+                for (int start = 0; start < count; start += 2000)
+                {
+                    var documents = new List<LiteDB.BsonDocument>();
+                    for (int i = start; i < Math.Min(count, start + 2000); i += perDocument)
+                    {
+                        documents.Add(perDocument == 1
+                            ? MinimalExchange(i)
+                            : new LiteDB.BsonDocument { ["items"] = new LiteDB.BsonArray(Enumerable.Range(i, perDocument).Select(MinimalExchange)) });
+                    }
+                    collection.InsertBulk(documents);
+                }
+                database.Checkpoint();
+            }
+            TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            Console.WriteLine($"LiteDB alone, {perDocument} exchange(s) per document, no secondary index: {count / cpu.TotalSeconds:N0} exchanges per CPU-second ({new FileInfo(path).Length / 1e6:F0} MB)");
+            File.Delete(path);
+        }
+        return 0;
+    }
+
+    private static LiteDB.BsonDocument MinimalExchange(int i) => new()
+    {
+        ["ts"] = 1_700_000_000_000_000_000L + i * 1_000L,
+        ["flow"] = i / 4,
+        ["method"] = "GET",
+        ["host"] = $"host{i % 50}.example",
+        ["uri"] = $"/static/{i % 1000}/object{i}.js",
+        ["version"] = "HTTP/1.1",
+        ["status"] = i % 10 == 0 ? 304 : 200,
+        ["request_body_len"] = 0,
+        ["response_body_len"] = 12_345,
+        ["ttfb_ns"] = 1_234_567L,
+        ["transfer_ns"] = 20_000L,
+    };
+
     /// <summary>The list queries the UI and reports make, on a database <see cref="Run"/> wrote.</summary>
     public static int Queries(string db)
     {
