@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Records;
 using Sniffer.Decoding;
@@ -100,8 +99,7 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
     {
         var options = Defaults with { Dissectors = DissectorSettings.Default with { MaxDecompressedBytes = maxDecompressedBytes, MaxDecompressionRatio = maxRatio } };
         byte[] bomb = Gzip(new byte[10 * 1024 * 1024]);
-        TcpConversation hostile = Http(Ascii("GET /bomb HTTP/1.1\r\nHost: x\r\n\r\n"),
-            Concat(Ascii($"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {bomb.Length}\r\n\r\n"), bomb));
+        TcpConversation hostile = GzipResponse("/bomb", bomb);
 
         AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(hostile, NormalHttp()), options);
 
@@ -200,12 +198,7 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
     public void More_flows_than_MaxFlows_end_the_least_recent_and_the_next_connection_is_analysed()
     {
         var options = Defaults with { Reassembly = ReassemblyOptions.Default with { MaxFlows = 4 } };
-        TcpConversation[] synFlood = Enumerable.Range(0, 50)
-            .Select(i => new TcpConversation($"10.0.1.{i + 1}:{40000 + i}", "10.0.0.2:80", startNs: 1_700_000_000_000_000_000 + i * 1_000_000L)
-                .RawSegment(fromClient: true, 1000, [], flags: 0x02))
-            .ToArray();
-
-        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap([.. synFlood, NormalHttp()]), options);
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap([.. SynFlood(50), NormalHttp()]), options);
 
         Assert.Contains(AnomalyKinds.TcpFlowLimit, outcome.AnomalyKinds);
         AssertNormalConnectionAnalysed(outcome);
@@ -215,14 +208,7 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
     public void More_fragmented_datagrams_than_MaxFragmentDatagramsInFlight_are_evicted_and_the_next_connection_is_analysed()
     {
         var options = Defaults with { Decoder = DecoderSettings.Default with { MaxFragmentDatagramsInFlight = 4 } };
-        TcpConversation source = Http("GET /f HTTP/1.1\r\nHost: x\r\n\r\n" + new string('p', 200), "HTTP/1.1 204 No Content\r\n\r\n");
-        SyntheticFrame dataFrame = source.Frames.First(f => f.Payload.Length > 0);
-        var builder = new PcapFileBuilder();
-        for (ushort id = 1; id <= 20; id++) builder.AddPacket(FirstFragmentOnly(dataFrame, id), 1_700_000_000, id);
-        byte[] normal = CaptureAnalysis.Pcap(NormalHttp(1_700_000_001L * 1_000_000_000));
-        builder.AddBytes(normal.AsSpan(PcapFileBuilder.FileHeaderLength));
-
-        AnalysisOutcome outcome = CaptureAnalysis.Run(builder.ToArray(), options);
+        AnalysisOutcome outcome = CaptureAnalysis.Run(UnfinishedFragmentsThenNormalHttp(20), options);
 
         Assert.Contains(AnomalyKinds.FragmentLimit, outcome.AnomalyKinds);
         AssertNormalConnectionAnalysed(outcome);
@@ -235,39 +221,5 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(0, NormalRequests).Select(i => $"/page/{i}"), normal.Select(t => t.Request?.Target));
         Assert.All(normal, t => Assert.Equal(200, t.Response?.StatusCode));
         Assert.All(normal, t => Assert.Equal("hello"u8.ToArray(), t.Response!.Body!.Content));
-    }
-
-    /// <summary>An IMAP session whose server announces a FETCH literal of <paramref name="literalLength"/> bytes and sends <paramref name="sentLength"/>.</summary>
-    private static TcpConversation Imap(long literalLength, int sentLength, bool close = true)
-    {
-        var conversation = new TcpConversation("10.0.0.1:41000", "10.0.0.2:143").Handshake()
-            .ServerSends("* OK IMAP4rev1 ready\r\n")
-            .ClientSends("a1 LOGIN user secret\r\n").ServerSends("a1 OK done\r\n")
-            .ClientSends("a2 SELECT INBOX\r\n").ServerSends("* 1 EXISTS\r\na2 OK [READ-WRITE] done\r\n")
-            .ClientSends("a3 FETCH 1 BODY[]\r\n")
-            .ServerSends($"* 1 FETCH (BODY[] {{{literalLength}}}\r\n")
-            .ServerSends(Enumerable.Repeat((byte)'m', sentLength).ToArray());
-        if (sentLength == literalLength) conversation.ServerSends(")\r\na3 OK done\r\n");
-        return close ? conversation.Close() : conversation;
-    }
-
-    /// <summary>A client connection that loses its first data byte, then sends <paramref name="bytes"/> behind the hole.</summary>
-    private static TcpConversation HoleThenData(int clientPort, int bytes)
-    {
-        var conversation = new TcpConversation($"10.0.0.1:{clientPort}", "10.0.0.2:80").Handshake();
-        uint next = conversation.ClientNextSequence + 1;
-        for (int sent = 0; sent < bytes; sent += 1000)
-        {
-            conversation.RawSegment(fromClient: true, next, Enumerable.Repeat((byte)'h', 1000).ToArray());
-            next += 1000;
-        }
-        return conversation;
-    }
-
-    private static byte[] Gzip(byte[] data)
-    {
-        var compressed = new MemoryStream();
-        using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true)) gzip.Write(data);
-        return compressed.ToArray();
     }
 }

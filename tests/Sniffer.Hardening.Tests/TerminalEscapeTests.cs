@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Sniffer.Hardening.Tests.Support;
 using Sniffer.TestSupport.CaptureFiles;
 using Sniffer.TestSupport.Synthesis;
@@ -16,7 +14,6 @@ public sealed class TerminalEscapeTests
     private const string ClearScreen = "\u001b[2J";
     // OSC 52 asks the terminal to put text on the clipboard; BEL ends it.
     private const string SetClipboard = "\u001b]52;c;ZWNobyBwd25lZA==\u0007";
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     [Fact]
     public void Escape_sequences_in_headers_and_request_lines_do_not_reach_the_terminal()
@@ -68,28 +65,10 @@ public sealed class TerminalEscapeTests
         Assert.True(at < 0, $"control character U+{(at < 0 ? 0 : output[at]):X4} at {at}: {output[Math.Max(0, at - 40)..Math.Min(output.Length, at + 40)].Replace("\u001b", "<ESC>")}");
     }
 
-    /// <summary>Runs the built sniffer with its output captured as raw UTF-8, bounded in time and killed by PID if it overruns.</summary>
     private static string RunSniffer(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sniffer.dll"));
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start sniffer");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Limit))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sniffer {string.Join(' ', arguments)} ran longer than {Limit.TotalSeconds} s");
-        }
-        Assert.True(process.ExitCode == 0, $"sniffer exited {process.ExitCode}: {error.Result}");
-        return output.Result + error.Result;
+        SnifferRun run = SnifferCli.Run(arguments);
+        Assert.True(run.ExitCode == 0, $"sniffer exited {run.ExitCode}: {run.Error}");
+        return run.Output + run.Error;
     }
 }
