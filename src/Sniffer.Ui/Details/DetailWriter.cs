@@ -1,4 +1,7 @@
 using System.Text;
+using Sniffer.Core.Flows;
+using Sniffer.Core.Text;
+using Sniffer.Ui.Views;
 
 namespace Sniffer.Ui.Details;
 
@@ -41,6 +44,26 @@ internal sealed class DetailWriter
         _text.Append(text).Append('\n');
         return this;
     }
+
+    /// <summary>Captured bytes one side sent, escaped here (lenient UTF-8), in that side's colour.</summary>
+    public DetailWriter Sent(Direction direction, ReadOnlySpan<byte> captured)
+    {
+        _text.Append(TextPane.Mark(Tone(direction))).Append(Arrow(direction)).Append(' ')
+            .Append(SafeText.FromBytes(captured)).Append('\n');
+        return this;
+    }
+
+    /// <summary>Sniffer's own line about one side's bytes (a gap, what was not shown), in that side's colour.</summary>
+    public DetailWriter OwnOf(Direction direction, string text)
+    {
+        _text.Append(TextPane.Mark(Tone(direction))).Append(Arrow(direction)).Append(' ').Append(text).Append('\n');
+        return this;
+    }
+
+    /// <summary>"→" for what the client sent, "←" for the server's answer, as the rebuilt dialogue writes them.</summary>
+    public static string Arrow(Direction direction) => direction == Direction.ClientToServer ? "→" : "←";
+
+    private static LineTone Tone(Direction direction) => direction == Direction.ClientToServer ? LineTone.Client : LineTone.Server;
 
     public override string ToString() => _text.ToString();
 }

@@ -1,17 +1,24 @@
 using LiteDB;
+using Sniffer.Core.Flows;
+using Sniffer.Engine;
 using Sniffer.Reports.Store;
 using Sniffer.Storage;
 
 namespace Sniffer.Ui.Details;
 
 /// <summary>
-/// "Follow stream" for the selected record's connection. The store keeps what the dissectors rebuilt, not the raw
-/// bytes, so the dialogue is rebuilt from it: every HTTP message in order (→ client to server, ← back), or the
-/// SMTP/IMAP commands with their replies.
+/// "Follow stream" for the selected record's connection, as Wireshark's Follow TCP Stream: the capture file the
+/// store names is read again for this flow's packets, and both directions' bytes are shown in the order they were
+/// sent, the client's in one colour and the server's in another, gaps as "[N bytes missing]", every byte escaped,
+/// at most the first megabyte of each direction. When the file cannot be read (moved, deleted, a live capture
+/// without -w), the dialogue is rebuilt from the dissected messages the store keeps, with the reason in one line.
 /// </summary>
 internal static class FollowFlow
 {
     private const int MaxRecords = 500;
+
+    // Bytes per shown line when the stream has no line break for longer (binary bodies): the pane is about this wide.
+    private const int MaxLineBytes = 160;
 
     public static string Render(BsonDocument record, DetailContext context)
     {
@@ -21,8 +28,45 @@ internal static class FollowFlow
         writer.Heading(flow is null
             ? $"Flow {flowId}"
             : $"Flow {flowId}: {Display.Safe(flow.Text("client"))} → {Display.Safe(flow.Text("server"))} ({Display.Safe(flow.Text("protocol") ?? "not dissected")})");
-        writer.Own("(rebuilt from the store, which keeps the dissected messages rather than the raw bytes)");
-        BsonDocument anchor = flow ?? record;
+        RawStream stream = flow is null ? RawStream.Unavailable("the store has no record of this connection") : context.StreamOf(flow);
+        if (stream.Streams is { } streams) WriteRaw(writer, stream.Path!, streams);
+        else WriteRebuilt(writer, flow ?? record, context, stream.Reason!);
+        return writer.ToString();
+    }
+
+    private static void WriteRaw(DetailWriter writer, string path, FlowStreams streams)
+    {
+        writer.Own($"(raw stream re-read from {Display.Safe(path)}: {Display.Count(streams.FramesOfFlow)} packets; → client, ← server)");
+        foreach (StreamPiece piece in streams.Pieces)
+        {
+            if (piece.IsGap) writer.OwnOf(piece.Direction, $"[{Display.Count(piece.MissingBytes)} bytes missing]");
+            else WriteBytes(writer, piece.Direction, piece.Bytes.Span);
+        }
+        if (streams.ClientBytesNotKept > 0) writer.OwnOf(Direction.ClientToServer, $"… {Display.Count(streams.ClientBytesNotKept)} more bytes from the client not shown");
+        if (streams.ServerBytesNotKept > 0) writer.OwnOf(Direction.ServerToClient, $"… {Display.Count(streams.ServerBytesNotKept)} more bytes from the server not shown");
+        if (streams.PiecesNotKept > 0) writer.Own($"… {Display.Count(streams.PiecesNotKept)} more turns not shown");
+        if (streams.Pieces.Count == 0) writer.Own("(no payload: the connection carried no bytes)");
+    }
+
+    /// <summary>One line per line the side sent (its CRLF or LF ends the line), long runs cut every <see cref="MaxLineBytes"/>.</summary>
+    private static void WriteBytes(DetailWriter writer, Direction direction, ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            int newline = bytes[..Math.Min(bytes.Length, MaxLineBytes)].IndexOf((byte)'\n');
+            int length = newline < 0 ? Math.Min(bytes.Length, MaxLineBytes) : newline + 1;
+            ReadOnlySpan<byte> line = bytes[..length];
+            if (line.EndsWith("\r\n"u8)) line = line[..^2];
+            else if (line.EndsWith("\n"u8)) line = line[..^1];
+            writer.Sent(direction, line);
+            bytes = bytes[length..];
+        }
+    }
+
+    /// <summary>The dialogue as the dissectors rebuilt it: every HTTP message in order (→ client to server, ← back), or the SMTP/IMAP commands with their replies.</summary>
+    private static void WriteRebuilt(DetailWriter writer, BsonDocument anchor, DetailContext context, string reason)
+    {
+        writer.Own($"(raw stream unavailable: {reason}; rebuilt from the dissected messages the store keeps)");
         int shown = 0;
         foreach (BsonDocument exchange in context.RecordsOfFlow(StoreCollections.Http, anchor, MaxRecords))
         {
@@ -47,7 +91,6 @@ internal static class FollowFlow
             writer.Captured($"← {command.Text("tag")} {command.Text("status")} {command.Text("response_text")}   ({Display.Duration(command.Number("latency_ns"))})");
         }
         if (shown == 0) writer.Own("(no dissected messages on this flow)");
-        return writer.ToString();
     }
 
     private static void WriteMessage(DetailWriter writer, string arrow, BsonValue message, Func<BsonDocument, string> startLine)

@@ -3,7 +3,7 @@ using Sniffer.Reports.Store;
 
 namespace Sniffer.Ui.Details;
 
-/// <summary>An HTTP exchange: request and response as sent, the decoded body, cookies, caching and a timing waterfall.</summary>
+/// <summary>An HTTP exchange: request and response as sent, the decoded body, cookies, caching, a timing waterfall and its page's.</summary>
 internal static class HttpDetails
 {
     public static string Render(BsonDocument exchange, DetailContext context)
@@ -15,6 +15,7 @@ internal static class HttpDetails
         WriteBody(writer, context, exchange, "request", "Request body");
         WriteCookies(writer, exchange);
         WriteTiming(writer, exchange, context.FlowOf(exchange));
+        PageWaterfall.Write(writer, exchange, context);
         return writer.ToString();
     }
 
@@ -101,24 +102,12 @@ internal static class HttpDetails
     private static void WriteTiming(DetailWriter writer, BsonDocument exchange, BsonDocument? flow)
     {
         long? requestStart = exchange.Number("timings.request_start_ns");
-        long? requestEnd = exchange.Number("timings.request_end_ns");
-        long? responseStart = exchange.Number("timings.response_start_ns");
-        long? responseEnd = exchange.Number("timings.response_end_ns");
         long? flowStart = flow?.Number("first_ns");
-        long? handshake = flow?.Number("handshake_rtt_ns");
         long? origin = flowStart ?? requestStart;
         if (origin is null) return;
         writer.Heading(flowStart is null ? "Timing (from the first request byte)" : "Timing (from the connection's first packet)");
-        // The handshake is only this exchange's cost on the connection's first request; later ones reuse it.
-        bool first = exchange.Number("index") == 1;
-        Waterfall.Phase[] phases =
-        [
-            new("connect", first ? flowStart : null, first && handshake is not null ? flowStart + handshake : null, '▓'),
-            new("send", requestStart, requestEnd, '█'),
-            new("wait", requestEnd, responseStart, '░'),
-            new("receive", responseStart, responseEnd, '█'),
-        ];
+        Waterfall.Phase[] phases = Waterfall.PhasesOf(exchange, flow);
         foreach (string line in Waterfall.Lines(origin.Value, phases)) writer.Own(line);
-        writer.Own($"time to first byte {Display.Duration(responseStart - requestEnd)}, total {Display.Duration(responseEnd - requestStart)}");
+        writer.Own($"time to first byte {Display.Duration(phases[2].EndNs - phases[2].StartNs)}, total {Display.Duration(phases[3].EndNs - requestStart)}");
     }
 }
