@@ -3,10 +3,13 @@
 
 Loopback captures have 64 KB frames and say nothing about packet rate, so the benchmark capture is synthesised:
 FLOWS keep-alive HTTP/1.1 connections (handshake, GET, a response of BODY bytes in 1460-byte segments with an
-ACK every second segment, FIN), CONCURRENT of them interleaved at a time, 1 ms apart on the wire clock.
+ACK every second segment, FIN), CONCURRENT of them interleaved at a time, frames GAP microseconds apart on the
+wire clock. The default gap of 1 µs is a 7.5 Gbit/s link: a 1 GB capture spans about a second, shorter than the
+5 s a closed flow lingers, so every flow is still in the table at the end. Memory comparisons between sizes
+need a capture longer than that: --gap 10 (750 Mbit/s) makes 1 GB span 11 s.
 Checksums are left zero, as NIC offload leaves them in real captures; Sniffer does not verify them.
 
-usage: synth_mtu_capture.py OUT.pcap [--flows 14000] [--body 72000] [--concurrent 64]
+usage: synth_mtu_capture.py OUT.pcap [--flows 14000] [--body 72000] [--concurrent 64] [--gap 1]
 """
 import argparse, struct
 
@@ -16,6 +19,7 @@ def main():
     parser.add_argument("--flows", type=int, default=14000)
     parser.add_argument("--body", type=int, default=72000)
     parser.add_argument("--concurrent", type=int, default=64)
+    parser.add_argument("--gap", type=int, default=1, help="microseconds between frames")
     args = parser.parse_args()
 
     out = open(args.out, "wb", buffering=1 << 22)
@@ -26,7 +30,7 @@ def main():
         tcp = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 5 << 4, flags, 65535, 0, 0) + payload
         ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, 6, 0, src_ip, dst_ip) + tcp
         eth = b"\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00" + ip
-        clock[0] += 1
+        clock[0] += args.gap
         out.write(struct.pack("<IIII", clock[0] // 1_000_000, clock[0] % 1_000_000, len(eth), len(eth)))
         out.write(eth)
 

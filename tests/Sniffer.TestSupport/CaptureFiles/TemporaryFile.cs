@@ -1,6 +1,9 @@
 namespace Sniffer.TestSupport.CaptureFiles;
 
-/// <summary>A file with given content in the temp folder, deleted on dispose; for code that only opens paths.</summary>
+/// <summary>
+/// A file with given content in the temp folder, deleted on dispose — with the session database (and its lock file)
+/// that <c>sniffer capture -w</c> and <c>open</c> keep beside a capture by default; for code that only opens paths.
+/// </summary>
 public sealed class TemporaryFile : IDisposable
 {
     private TemporaryFile(string path) => Path = path;
@@ -14,5 +17,10 @@ public sealed class TemporaryFile : IDisposable
         return new TemporaryFile(path);
     }
 
-    public void Dispose() => File.Delete(Path);
+    public void Dispose()
+    {
+        File.Delete(Path);
+        File.Delete(Path + ".sniffer.db");
+        File.Delete(Path + ".sniffer.db.lock");
+    }
 }
