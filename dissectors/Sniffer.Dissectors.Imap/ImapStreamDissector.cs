@@ -72,18 +72,22 @@ public sealed class ImapStreamDissector : IStreamDissector
 
         // RFC 4978 §3: after COMPRESS's OK every byte is deflate, the rest of this very buffer included.
         InflatedDirection inflated = _inflated[(int)direction]!;
-        try
-        {
-            inflated.Add(reader.UnreadSequence, clock.TimeAt(reader.Consumed));
-        }
-        catch (InvalidDataException error)
-        {
-            return LoseCompressedStream(direction, error.Message);
-        }
+        inflated.Add(reader.UnreadSequence, clock.TimeAt(reader.Consumed));
         reader.AdvanceToEnd();
-        var inner = new SequenceReader<byte>(inflated.Pending);
-        ReadLines(direction, ref inner, inflated);
-        inflated.Consume(inner.Consumed);
+        while (!_handedOff)
+        {
+            try
+            {
+                if (!inflated.InflateMore()) break;
+            }
+            catch (InvalidDataException error)
+            {
+                return LoseCompressedStream(direction, error.Message);
+            }
+            var inner = new SequenceReader<byte>(inflated.Pending);
+            ReadLines(direction, ref inner, inflated);
+            inflated.Consume(inner.Consumed);
+        }
         return _handedOff ? DissectStatus.HandOff : DissectStatus.Progress;
     }
 

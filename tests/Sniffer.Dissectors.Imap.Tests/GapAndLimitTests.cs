@@ -121,6 +121,29 @@ public class GapAndLimitTests
         Assert.Equal((ImapState.Selected, 3L), (session.FinalState, session.Folders.Single().Exists!.Value));
     }
 
+    [Fact]
+    public void ACompressedLiteralThatInflatesAThousandfoldIsReadAChunkAtATime()
+    {
+        const int literalLength = 16 * 1024 * 1024;
+        using var clientDeflate = new Deflater();
+        using var serverDeflate = new Deflater();
+        var driver = new ConversationDriver(settings: DissectorSettings.Default with { MaxLiteralBytes = 1024 })
+            .Server(Opening).Client("z1 COMPRESS DEFLATE\r\n").Server("z1 OK DEFLATE active\r\n");
+        driver.Send(Direction.ClientToServer, clientDeflate.Next(Fetch));
+        byte[] bomb = serverDeflate.Next($"* 1 FETCH (UID 3 BODY[] {{{literalLength}}}\r\n{new string('0', literalLength)})\r\na1 OK done\r\n");
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        driver.Send(Direction.ServerToClient, bomb);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        driver.EndBoth();
+
+        // Inflated whole before being read, the 16 MB would have been allocated at least once.
+        Assert.True(allocated < 2 * 1024 * 1024, $"{allocated:N0} bytes allocated for {bomb.Length:N0} compressed bytes");
+        ImapMessageTransfer transfer = Assert.Single(driver.Records<ImapMessageTransfer>());
+        Assert.Equal((literalLength, (long)literalLength, true), (transfer.Size, transfer.CapturedBytes, transfer.Truncated));
+        Assert.Contains(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.LiteralTooLarge);
+    }
+
     /// <summary>One direction's deflate stream, sync-flushed after every write as RFC 4978 §4 asks.</summary>
     private sealed class Deflater : IDisposable
     {

@@ -12,39 +12,52 @@ namespace Sniffer.Dissectors.Imap.Parsing;
 /// </summary>
 internal sealed class InflatedDirection : IStreamClock, IDisposable
 {
+    // RFC 1951 lets a few bytes inflate to about a thousand times as many: inflating a chunk at a time, and reading
+    // lines in between, holds one unfinished line plus a chunk however far the input inflates.
+    private const int ChunkBytes = 16 * 1024;
+
     private readonly FeedStream _input = new();
     private readonly DeflateStream _inflater;
-    private readonly ArrayBufferWriter<byte> _pending = new();
-    private readonly byte[] _chunk = new byte[16 * 1024];
-    private int _consumed;
+    private byte[] _buffer = new byte[2 * ChunkBytes];
+    private int _start;
+    private int _end;
     private long _inflatedOffset;
     private long _timeNs;
 
     public InflatedDirection() => _inflater = new DeflateStream(_input, CompressionMode.Decompress);
 
     /// <summary>Inflated bytes not yet consumed.</summary>
-    public ReadOnlySequence<byte> Pending => new(_pending.WrittenMemory[_consumed..]);
+    public ReadOnlySequence<byte> Pending => new(_buffer, _start, _end - _start);
 
-    /// <summary>Inflates <paramref name="compressed"/>; throws <see cref="InvalidDataException"/> on bytes that are not deflate.</summary>
+    /// <summary>Queues <paramref name="compressed"/>, captured at <paramref name="timeNs"/>, for <see cref="InflateMore"/>.</summary>
     public void Add(ReadOnlySequence<byte> compressed, long timeNs)
     {
         _timeNs = timeNs;
         _input.Feed(compressed);
-        if (_consumed > 0)
+    }
+
+    /// <summary>
+    /// Inflates at most one chunk more onto <see cref="Pending"/>; false once the queued bytes are used up. Throws
+    /// <see cref="InvalidDataException"/> on bytes that are not deflate.
+    /// </summary>
+    public bool InflateMore()
+    {
+        if (_start > 0)
         {
-            // Keep only what the tokenizer still needs before growing the buffer.
-            byte[] rest = _pending.WrittenSpan[_consumed..].ToArray();
-            _pending.ResetWrittenCount();
-            _pending.Write(rest);
-            _consumed = 0;
+            // Keep only what the tokenizer still needs (at most an unfinished line) before inflating more.
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
         }
-        int read;
-        while ((read = _inflater.Read(_chunk)) > 0) _pending.Write(_chunk.AsSpan(0, read));
+        if (_buffer.Length - _end < ChunkBytes) Array.Resize(ref _buffer, _buffer.Length * 2);
+        int read = _inflater.Read(_buffer.AsSpan(_end, ChunkBytes));
+        _end += read;
+        return read > 0;
     }
 
     public void Consume(long count)
     {
-        _consumed += (int)count;
+        _start += (int)count;
         _inflatedOffset += count;
     }
 
