@@ -69,6 +69,7 @@ public sealed class FollowStreamTests(DemoDatabase demo) : IClassFixture<DemoDat
         var requestCell = CellOf(ui, screen, requestLine);
         var statusCell = CellOf(ui, screen, lines[status]);
         Assert.NotEqual(requestCell.Attribute, statusCell.Attribute);
+        Assert.Equal(new Terminal.Gui.Drawing.Color(Terminal.Gui.Drawing.ColorName16.BrightRed), requestCell.Attribute!.Value.Foreground);
     }
 
     [Fact]
@@ -91,6 +92,11 @@ public sealed class FollowStreamTests(DemoDatabase demo) : IClassFixture<DemoDat
             Assert.Contains("→ GET /index.html HTTP/1.1", follow);
             Assert.Contains("← HTTP/1.1 304 Not Modified", follow);
             Assert.All(ui.Window.CurrentList.Details.Tones, tone => Assert.Equal(LineTone.Plain, tone));
+
+            // Its document was fetched without Referer-bearing requests after it (curl-like): no page to draw.
+            ui.Press(new Key('2'));
+            Assert.Contains("GET /index.html HTTP/1.1", ui.Window.CurrentList!.Details.Text);
+            Assert.DoesNotContain("── Page", ui.Window.CurrentList.Details.Text);
         }
         finally
         {
