@@ -2,10 +2,12 @@
 # Captures the traffic generator's real traffic on a veth pair with Ethernet-sized frames, while storing it, and
 # checks that nothing was dropped (issue 11: the realistic benchmark capture and the live zero-drop figure).
 #
-# usage: tests/tools/veth-capture.sh OUT.pcap [--size 1GB | --duration 20s] [--generators N] [--logs DIR] [--keep-db]
+# usage: tests/tools/veth-capture.sh OUT.pcap [--size 1GB | --duration 20s | --count N] [--generators N] [--logs DIR]
+#                                    [--keep-db] [--no-priority]
 #   --size SIZE       run the generators at full speed until the capture file reaches SIZE (K/M/G suffixes, 1000s);
 #                     default 1GB
 #   --duration D      instead, run each generator for D (as `sniffer generate --duration`: 500ms, 20s, 5m)
+#   --count N         instead, run each generator's scenarios N times: none is cut short, so the logs are exact
 #   --generators N    generators in parallel, each with its own set of servers (default 3)
 #   --logs DIR        keep each generator's log (DIR/generator-N.json, see src/Sniffer.Generator/LOG.md)
 #   --keep-db         keep the session database OUT.sniffer.db the capture stored into (deleted otherwise)
@@ -29,21 +31,22 @@
 # the capture dropped anything, 2 on a usage or set-up error. Needs root, iproute2, ethtool and tshark.
 set -euo pipefail
 
-output="" size="1GB" duration="" generators=3 logs="" keep_db=0 priority=10
+output="" size="1GB" duration="" count="" generators=3 logs="" keep_db=0 priority=10
 while [ $# -gt 0 ]; do
   case "$1" in
-    --size) size="$2"; duration=""; shift 2 ;;
-    --duration) duration="$2"; size=""; shift 2 ;;
+    --size) size="$2"; duration=""; count=""; shift 2 ;;
+    --duration) duration="$2"; size=""; count=""; shift 2 ;;
+    --count) count="$2"; size=""; duration=""; shift 2 ;;
     --generators) generators="$2"; shift 2 ;;
     --logs) logs="$2"; shift 2 ;;
     --keep-db) keep_db=1; shift ;;
     --no-priority) priority=0; shift ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) output="$1"; shift ;;
   esac
 done
-[ -n "$output" ] || { echo "usage: $0 OUT.pcap [--size 1GB | --duration 20s] [--generators N] [--logs DIR] [--keep-db]" >&2; exit 2; }
+[ -n "$output" ] || { echo "usage: $0 OUT.pcap [--size 1GB | --duration 20s | --count N] [--generators N] [--logs DIR] [--keep-db] [--no-priority]" >&2; exit 2; }
 [[ "$generators" =~ ^[1-9][0-9]?$ ]] && [ "$generators" -le 50 ] || { echo "--generators must be 1 to 50" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "needs root (network namespaces)" >&2; exit 2; }
 for tool in ip ethtool tshark; do
@@ -114,8 +117,7 @@ done
 ip netns exec "$client_ns" ip addr add "$client_address/24" dev "$client_if"
 for n in $(seq "$generators"); do ip netns exec "$server_ns" ip addr add "198.18.0.$n/24" dev "$server_if"; done
 
-# Background jobs of a script ignore SIGINT; env --default-signal gives it back, so the generators and the capture
-# can be stopped the way Ctrl-C stops them (they then write their log and finish the pcap and the database).
+# serve stops cleanly on SIGTERM, which cleanup sends.
 for n in $(seq "$generators"); do
   ip netns exec "$server_ns" "$SNIFFER" serve --bind "198.18.0.$n" --http 80 --smtp 25 --imap 143 \
     >"$scratch/serve-$n.out" 2>"$scratch/serve-$n.err" &
@@ -123,6 +125,8 @@ for n in $(seq "$generators"); do
   wait_for_lines "$scratch/serve-$n.out" "listening on" 3 $!
 done
 
+# Background jobs of a script ignore SIGINT; env --default-signal gives it back, so the capture and the generators
+# can be stopped the way Ctrl-C stops them (they then finish the pcap and the database, and write their logs).
 rm -f "$output" "$database"
 capture_started=$(date +%s.%N)
 ip netns exec "$client_ns" nice -n "-$priority" env --default-signal=INT "$SNIFFER" capture -i "$client_if" -w "$output" --db "$database" \
@@ -143,7 +147,7 @@ generators_started=$(date +%s.%N)
 for n in $(seq "$generators"); do
   ip netns exec "$client_ns" env --default-signal=INT "$SNIFFER" generate --scenario all --seed "$n" \
     --http "http://198.18.0.$n/" --smtp "198.18.0.$n:25" --imap "198.18.0.$n:143" \
-    ${duration:+--duration "$duration"} ${size:+--duration 2h} --log "${logs:-$scratch}/generator-$n.json" \
+    ${duration:+--duration "$duration"} ${count:+--count "$count"} ${size:+--duration 2h} --log "${logs:-$scratch}/generator-$n.json" \
     >"$scratch/generator-$n.out" 2>&1 &
   pids+=($!)
   generator_pids+=($!)
@@ -158,8 +162,8 @@ fi
 generator_status=0
 for pid in "${generator_pids[@]}"; do wait "$pid" || generator_status=$?; done
 generators_ended=$(date +%s.%N)
-wire="$(( $(wire_bytes) - wire_before ))"
 sleep 1 # the last FIN/ACKs are on the wire before the capture stops
+wire="$(( $(wire_bytes) - wire_before ))"
 kill -INT "$capture_pid"
 capture_status=0
 wait "$capture_pid" || capture_status=$?
