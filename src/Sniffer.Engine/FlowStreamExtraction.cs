@@ -118,6 +118,8 @@ public static class FlowStreamExtraction
         private Direction _openDirection;
         private long _openTimeNs, _openOffset;
         private long _piecesNotKept;
+        private Direction _refusedDirection;
+        private long _refusedEnd = -1;
         // The flow table names the client by who sent the SYN; the store's record did the same, but a capture that
         // starts mid-stream is inferred, so the directions are taken from the selector's client.
         private bool _swapped;
@@ -147,7 +149,11 @@ public static class FlowStreamExtraction
                 foreach (ReadOnlyMemory<byte> memory in reader.UnreadSequence.Slice(0, room)) _open.Write(memory.Span);
                 _kept[(int)direction] += room;
             }
-            else _notKept[(int)direction] += room;
+            else
+            {
+                _notKept[(int)direction] += room;
+                _refusedEnd = offset + reader.Remaining;
+            }
             reader.AdvanceToEnd();
             return DissectStatus.Progress;
         }
@@ -179,7 +185,9 @@ public static class FlowStreamExtraction
             CloseOpen();
             if (_pieces.Count >= limits.MaxPieces)
             {
-                _piecesNotKept++;
+                // A run goes on over several deliveries: count it once.
+                if (_refusedDirection != direction || _refusedEnd != offset) _piecesNotKept++;
+                (_refusedDirection, _refusedEnd) = (direction, offset);
                 return false;
             }
             (_openDirection, _openOffset, _openTimeNs) = (direction, offset, timeNs);

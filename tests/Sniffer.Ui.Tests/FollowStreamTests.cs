@@ -105,6 +105,29 @@ public sealed class FollowStreamTests(DemoDatabase demo) : IClassFixture<DemoDat
     }
 
     [Fact]
+    public void Follow_shows_bytes_the_capture_cut_off_as_missing_in_the_colour_of_their_side()
+    {
+        using var database = new TestDatabase([Path.Combine(RepositoryPaths.Captures, "tcp", "snaplen-truncated.pcap")]);
+        using var reader = database.OpenReader();
+        using var ui = new UiHarness(reader);
+        ui.Press(new Key('f'));
+
+        TextPane pane = ui.Window.CurrentList!.Details;
+        List<string> lines = Shown(pane);
+        BsonDocument flow = ui.Window.CurrentList.SelectedDocument!;
+        List<int> gaps = lines.Select((line, i) => (line, i)).Where(l => l.line.EndsWith(" bytes missing]", StringComparison.Ordinal)).Select(l => l.i).ToList();
+        Assert.NotEmpty(gaps);
+        Assert.All(gaps, i => Assert.Equal(lines[i].StartsWith("→ [", StringComparison.Ordinal) ? LineTone.Client : LineTone.Server, pane.Tones[i]));
+        // The missing lengths of each side add up to what the analysis counted as that side's gap bytes.
+        long Missing(string arrow) => gaps.Where(i => lines[i].StartsWith(arrow, StringComparison.Ordinal))
+            .Sum(i => long.Parse(lines[i][3..lines[i].IndexOf(' ', 3)], System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(flow.Number("client_gap_bytes") ?? 0, Missing("→ ["));
+        Assert.Equal(flow.Number("server_gap_bytes") ?? 0, Missing("← ["));
+        Assert.True(Missing("← [") > 0);
+        Assert.Contains(lines, l => l.StartsWith("→ GET /", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_exchange_of_a_page_shows_the_page_as_a_waterfall_across_its_connections()
     {
         IReadOnlyList<JsonElement> browser = DemoDatabase.BrowserRequests();

@@ -108,6 +108,12 @@ public sealed class FlowStreamExtractionTests
         Assert.Equal(streams.ClientBytes - 100, streams.ClientBytesNotKept);
         Assert.Equal(flow.ServerPayloadBytes - 100, streams.ServerBytesNotKept);
         Assert.Equal(Request1, Text(streams, Direction.ClientToServer)[..Request1.Length]);
+
+        // Two runs kept (the first request and its response); the four turns after them are counted once each.
+        FlowStreams twoRuns = FlowStreamExtraction.Extract(path, Selector(flow), new FlowStreamLimits { MaxPieces = 2 });
+        Assert.Equal([Direction.ClientToServer, Direction.ServerToClient], twoRuns.Pieces.Select(p => p.Direction));
+        Assert.Equal(Request1, Text(twoRuns, Direction.ClientToServer));
+        Assert.Equal(4, twoRuns.PiecesNotKept);
     }
 
     [Fact]
