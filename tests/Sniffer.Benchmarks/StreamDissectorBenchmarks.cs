@@ -15,10 +15,10 @@ namespace Sniffer.Benchmarks;
 /// settings (bodies and messages kept, hashed and typed). Each call is a new flow: dissector creation to the last
 /// record.
 /// <list type="bullet">
-/// <item>HTTP: one keep-alive connection of six exchanges (about 75 KB: bodies framed by Content-Length and chunked, a
+/// <item>HTTP: one keep-alive connection of six exchanges (about 64 KB: bodies framed by Content-Length and chunked, a
 /// 304, a form POST).</item>
-/// <item>SMTP: a whole submission session (EHLO, AUTH PLAIN, MAIL, two RCPTs, DATA with a 10 KB multipart MIME message
-/// and attachment, QUIT): command and reply parsing, the envelope, and the message parsed into a mail record.</item>
+/// <item>SMTP: a whole submission session (about 6 KB: EHLO, AUTH PLAIN, MAIL, two RCPTs, DATA with a multipart MIME
+/// message and attachment, QUIT): command and reply parsing, the envelope, and the message parsed into a mail record.</item>
 /// </list>
 /// </summary>
 [MemoryDiagnoser]

@@ -29,13 +29,14 @@ public static class SmtpTraffic
         yield return Server("250 2.1.5 Ok\r\n");
         yield return Client("DATA\r\n");
         yield return Server("354 End data with <CR><LF>.<CR><LF>\r\n");
-        yield return Client(Message() + ".\r\n");
+        yield return Client(SubmittedMessage() + ".\r\n");
         yield return Server("250 2.0.0 Ok: queued as 4XhKqP1b2Zz9tM\r\n");
         yield return Client("QUIT\r\n");
         yield return Server("221 2.0.0 Bye\r\n");
     }
 
-    private static string Message()
+    /// <summary>The message the session submits after DATA (no dot-stuffing needed: no line starts with a dot).</summary>
+    public static string SubmittedMessage()
     {
         const string boundary = "=_mixed_7f3a9c";
         const string alternative = "=_alt_51d2e8";
