@@ -121,7 +121,7 @@ public static class PipelineLimits
             o => o.Dissectors.MaxHeaderCount, (o, v) => o with { Dissectors = o.Dissectors with { MaxHeaderCount = (int)v } }),
         new("http.max_body", LimitUnit.Bytes, 0, Unbounded,
             "Decoded bytes of one HTTP body kept (0 keeps none); size and SHA-256 cover the whole body",
-            ["http_body_over_cap"],
+            [HttpAnomalyKinds.BodyOverCap],
             "the rest is counted and hashed, not kept",
             o => o.Dissectors.MaxBodyBytes, (o, v) => o with { Dissectors = o.Dissectors with { MaxBodyBytes = v } }),
         new("http.max_decompressed", LimitUnit.Bytes, 1, Unbounded,

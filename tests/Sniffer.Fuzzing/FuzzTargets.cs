@@ -27,6 +27,7 @@ public static class FuzzTargets
         MaxDecompressedBytes = 64 * 1024,
         MaxDecompressionRatio = 50,
         MaxMessageBytes = 8192,
+        MaxLiteralBytes = 8192,
     };
 
     public static DecoderSettings DecoderLimits { get; } = new()
