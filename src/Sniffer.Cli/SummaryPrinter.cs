@@ -33,7 +33,8 @@ internal static class SummaryPrinter
         Line("Dropped by kernel", Kernel(counters.DroppedByKernel, counters.KernelStatisticsRead));
         Line("Dropped by interface", Kernel(counters.DroppedByInterface, counters.KernelStatisticsRead));
         Line("Dropped by sniffer", $"{counters.DroppedByUs:N0} (analysis queue full)");
-        if (savedTo is not null) Line("Saved", $"{result.PacketsWritten:N0} packets to {savedTo}");
+        if (savedTo is not null) Line("Saved", $"{counters.Saved:N0} packets to {SafeText.Escape(savedTo)}");
+        if (result.SaveError is not null) Line("  error", SafeText.Escape(result.SaveError));
         PrintRun(pipeline, records);
     }
 

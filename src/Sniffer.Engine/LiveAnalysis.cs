@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Sniffer.Capture.Files;
 using Sniffer.Capture.Live;
 
 namespace Sniffer.Engine;
@@ -7,21 +6,22 @@ namespace Sniffer.Engine;
 /// <summary>When a live capture stops by itself: after a duration, after a packet count, or never (Ctrl-C only).</summary>
 public readonly record struct LiveStopConditions(TimeSpan? Duration, long? Count);
 
-public sealed record LiveCaptureResult(LiveCaptureCounters Counters, long PacketsAnalysed, long PacketsWritten, TimeSpan Elapsed, string StopReason);
+/// <param name="SaveError">Why saving the capture to its file stopped early (<see cref="LiveCapture.SaveError"/>), or null.</param>
+public sealed record LiveCaptureResult(LiveCaptureCounters Counters, long PacketsAnalysed, TimeSpan Elapsed, string StopReason, string? SaveError);
 
 /// <summary>
-/// Drains a <see cref="LiveCapture"/> on the caller's thread: every packet goes to the pcap writer first
-/// (so the file has it whatever the analysis does), then through the pipeline.
+/// Drains a <see cref="LiveCapture"/> on the caller's thread through the pipeline. The capture saves its own file
+/// (<see cref="LiveCaptureOptions.SaveTo"/>) before this queue, so what the analysis drops is still in the file.
 /// </summary>
 public static class LiveAnalysis
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     public static LiveCaptureResult Run(
-        LiveCapture capture, AnalysisPipeline pipeline, PcapFileWriter? writer, LiveStopConditions stop, CancellationToken cancellation)
+        LiveCapture capture, AnalysisPipeline pipeline, LiveStopConditions stop, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        long analysed = 0, written = 0;
+        long analysed = 0;
         string reason = "interrupted";
         var packets = capture.Packets;
         try
@@ -30,11 +30,12 @@ public static class LiveAnalysis
             {
                 if (cancellation.IsCancellationRequested) { reason = "interrupted"; break; }
                 if (stop.Duration is { } duration && clock.Elapsed >= duration) { reason = $"duration {duration.TotalSeconds:0.###} s reached"; break; }
-                if (stop.Count is { } count && analysed >= count) { reason = $"{count} packets captured"; break; }
+                // The capture takes no more than the count (LiveCaptureOptions.PacketLimit); those it took are analysed first.
+                if (stop.Count is { } count && capture.PacketsTaken >= count && !packets.TryPeek(out _)) { reason = $"{count} packets captured"; break; }
 
                 if (packets.TryRead(out CapturedPacket packet))
                 {
-                    Take(capture, pipeline, writer, packet, ref analysed, ref written);
+                    Take(capture, pipeline, packet, ref analysed);
                     continue;
                 }
                 TimeSpan wait = stop.Duration is { } limit ? Min(PollInterval, limit - clock.Elapsed) : PollInterval;
@@ -50,30 +51,16 @@ public static class LiveAnalysis
             capture.Stop();
         }
 
-        // Packets libpcap handed over before the stop are kept, unless a count was asked for.
-        while (packets.TryRead(out CapturedPacket late))
-        {
-            if (stop.Count is { } count && analysed >= count)
-            {
-                capture.Return(late);
-                continue;
-            }
-            Take(capture, pipeline, writer, late, ref analysed, ref written);
-        }
-        writer?.Flush();
+        // Packets libpcap handed over before the stop are analysed too.
+        while (packets.TryRead(out CapturedPacket late)) Take(capture, pipeline, late, ref analysed);
         pipeline.Complete();
-        return new LiveCaptureResult(capture.Counters, analysed, written, clock.Elapsed, reason);
+        return new LiveCaptureResult(capture.Counters, analysed, clock.Elapsed, reason, capture.SaveError);
     }
 
-    private static void Take(LiveCapture capture, AnalysisPipeline pipeline, PcapFileWriter? writer, CapturedPacket packet, ref long analysed, ref long written)
+    private static void Take(LiveCapture capture, AnalysisPipeline pipeline, CapturedPacket packet, ref long analysed)
     {
         try
         {
-            if (writer is not null)
-            {
-                writer.Write(packet.Data, packet.OriginalLength, packet.TimestampNs);
-                written++;
-            }
             pipeline.Process(packet.AsFrame(capture.LinkType));
             analysed++;
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Threading.Channels;
 using SharpPcap;
 using SharpPcap.LibPcap;
+using Sniffer.Capture.Files;
 using Sniffer.Core.Packets;
 
 namespace Sniffer.Capture.Live;
@@ -25,6 +26,15 @@ public sealed record LiveCaptureOptions
 
     /// <summary>Most bytes waiting between libpcap's thread and the analysis; past it packets are dropped and counted.</summary>
     public long QueueBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// A pcap file to save every packet to (tcpdump's -w), written on libpcap's thread before the analysis queue, so
+    /// the file keeps every packet libpcap delivered even when the analysis falls behind and drops.
+    /// </summary>
+    public string? SaveTo { get; init; }
+
+    /// <summary>Packets to take at most (tshark's -c): later ones are neither saved nor queued.</summary>
+    public long? PacketLimit { get; init; }
 }
 
 /// <summary>A packet copied out of libpcap's buffer into a pooled array; the consumer gives it back with <see cref="LiveCapture.Return"/>.</summary>
@@ -59,11 +69,13 @@ public readonly record struct LiveCaptureCounters(
     long KernelReceived,
     long DroppedByKernel,
     long DroppedByInterface,
-    bool KernelStatisticsRead);
+    bool KernelStatisticsRead,
+    long Saved);
 
 /// <summary>
-/// A running libpcap capture. The arrival callback only copies each packet into a pooled buffer and
-/// hands it on through a bounded channel; analysis happens on the reader's thread, never on libpcap's.
+/// A running libpcap capture. The arrival callback saves each packet to the pcap file, if one was asked for, copies
+/// it into a pooled buffer and hands it on through a bounded channel; analysis happens on the reader's thread, never
+/// on libpcap's.
 /// </summary>
 public sealed class LiveCapture : IDisposable
 {
@@ -71,17 +83,21 @@ public sealed class LiveCapture : IDisposable
     private readonly LiveCaptureOptions _options;
     private readonly Channel<CapturedPacket> _queue;
     private readonly TimestampResolution _resolution;
+    private readonly PcapFileWriter? _file;
     private long _received;
+    private long _saved;
+    private string? _saveError;
     private long _droppedByUs;
     private long _queuedBytes;
     private ICaptureStatistics? _finalStatistics;
     private int _stopped;
 
-    private LiveCapture(LibPcapLiveDevice device, LiveCaptureOptions options, TimestampResolution resolution)
+    private LiveCapture(LibPcapLiveDevice device, LiveCaptureOptions options, TimestampResolution resolution, PcapFileWriter? file)
     {
         _device = device;
         _options = options;
         _resolution = resolution;
+        _file = file;
         _queue = Channel.CreateBounded<CapturedPacket>(new BoundedChannelOptions(options.QueuePackets)
         {
             SingleReader = true,
@@ -99,6 +115,12 @@ public sealed class LiveCapture : IDisposable
 
     /// <summary>Packets in arrival order; completes after <see cref="Stop"/>.</summary>
     public ChannelReader<CapturedPacket> Packets => _queue.Reader;
+
+    /// <summary>Packets taken from libpcap so far (saved, queued or dropped by the queue); cheaper than <see cref="Counters"/>.</summary>
+    public long PacketsTaken => Interlocked.Read(ref _received);
+
+    /// <summary>Why saving to <see cref="LiveCaptureOptions.SaveTo"/> stopped (a full disk…), or null while it works.</summary>
+    public string? SaveError => Volatile.Read(ref _saveError);
 
     /// <summary>Opens the interface, applies the filter and starts capturing; every failure is a <see cref="CaptureSetupException"/>.</summary>
     public static LiveCapture Start(LiveCaptureOptions options)
@@ -131,16 +153,27 @@ public sealed class LiveCapture : IDisposable
         try
         {
             if (!string.IsNullOrWhiteSpace(options.Filter)) device.Filter = options.Filter;
-            var capture = new LiveCapture(device, options, resolution);
-            device.OnPacketArrival += capture.OnPacketArrival;
-            device.StartCapture();
-            return capture;
         }
         catch (PcapException error)
         {
             device.Close();
             throw new CaptureSetupException($"invalid capture filter '{options.Filter}': {error.Message.Trim()}", error);
         }
+
+        PcapFileWriter? file = null;
+        try
+        {
+            if (options.SaveTo is { } path) file = PcapFileWriter.Create(path, (LinkType)(ushort)device.LinkType, options.Snaplen);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            device.Close();
+            throw new CaptureSetupException($"cannot write {options.SaveTo}: {error.Message}", error);
+        }
+        var capture = new LiveCapture(device, options, resolution, file);
+        device.OnPacketArrival += capture.OnPacketArrival;
+        device.StartCapture();
+        return capture;
     }
 
     public LiveCaptureCounters Counters
@@ -154,11 +187,12 @@ public sealed class LiveCapture : IDisposable
                 statistics?.ReceivedPackets ?? 0,
                 statistics?.DroppedPackets ?? 0,
                 statistics?.InterfaceDroppedPackets ?? 0,
-                statistics is not null);
+                statistics is not null,
+                Interlocked.Read(ref _saved));
         }
     }
 
-    /// <summary>Stops libpcap, reads its final drop counters and completes <see cref="Packets"/>. Idempotent.</summary>
+    /// <summary>Stops libpcap, reads its final drop counters, completes <see cref="Packets"/> and flushes the saved file. Idempotent.</summary>
     public void Stop()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
@@ -171,6 +205,8 @@ public sealed class LiveCapture : IDisposable
         {
             _device.OnPacketArrival -= OnPacketArrival;
             _queue.Writer.TryComplete();
+            // libpcap's thread has ended, so nothing writes to the file any more.
+            Guarded(() => _file?.Flush());
         }
     }
 
@@ -178,6 +214,7 @@ public sealed class LiveCapture : IDisposable
     {
         Stop();
         _device.Close();
+        Guarded(() => _file?.Dispose());
         while (_queue.Reader.TryRead(out CapturedPacket left)) Return(left);
     }
 
@@ -190,8 +227,15 @@ public sealed class LiveCapture : IDisposable
 
     private void OnPacketArrival(object sender, PacketCapture capture)
     {
+        // Only libpcap's thread increments the count, so checking it first is not a race.
+        if (_options.PacketLimit is { } limit && Interlocked.Read(ref _received) >= limit) return;
         long frameNumber = Interlocked.Increment(ref _received);
         ReadOnlySpan<byte> data = capture.Data;
+        var header = (PcapHeader)capture.Header;
+        long timestampNs = ToUnixNanoseconds(header.Timeval);
+        // Saved before the queue can refuse it: the file is the record of what crossed the wire (tcpdump -w writes
+        // in its capture loop the same way); a slow disk makes libpcap's buffer fill, and the kernel counts those drops.
+        if (_file is not null && SaveError is null) Save(_file, data, (int)header.PacketLength, timestampNs);
         if (Interlocked.Read(ref _queuedBytes) + data.Length > _options.QueueBytes)
         {
             Interlocked.Increment(ref _droppedByUs);
@@ -199,8 +243,7 @@ public sealed class LiveCapture : IDisposable
         }
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(data.Length, 1));
         data.CopyTo(buffer);
-        var header = (PcapHeader)capture.Header;
-        var packet = new CapturedPacket(buffer, data.Length, (int)header.PacketLength, ToUnixNanoseconds(header.Timeval), frameNumber);
+        var packet = new CapturedPacket(buffer, data.Length, (int)header.PacketLength, timestampNs, frameNumber);
         if (_queue.Writer.TryWrite(packet))
         {
             Interlocked.Add(ref _queuedBytes, data.Length);
@@ -209,6 +252,38 @@ public sealed class LiveCapture : IDisposable
         Interlocked.Increment(ref _droppedByUs);
         packet.ReturnBuffer();
     }
+
+    private void Save(PcapFileWriter file, ReadOnlySpan<byte> data, int originalLength, long timestampNs)
+    {
+        try
+        {
+            file.Write(data, originalLength, timestampNs);
+            Interlocked.Increment(ref _saved);
+        }
+        catch (Exception error) when (IsFileError(error))
+        {
+            SaveFailed(error);
+        }
+    }
+
+    /// <summary>Runs a file operation at the end; a failure (a full disk) is kept as <see cref="SaveError"/>.</summary>
+    private void Guarded(Action fileOperation)
+    {
+        try
+        {
+            fileOperation();
+        }
+        catch (Exception error) when (IsFileError(error))
+        {
+            SaveFailed(error);
+        }
+    }
+
+    private static bool IsFileError(Exception error) => error is IOException or UnauthorizedAccessException;
+
+    // A failure stops saving with its reason instead of ending libpcap's thread; the first reason is the one kept.
+    private void SaveFailed(Exception error) =>
+        Interlocked.CompareExchange(ref _saveError, $"saving to {_options.SaveTo} stopped: {error.Message}", null);
 
     private long ToUnixNanoseconds(PosixTimeval timeval) =>
         _resolution == TimestampResolution.Nanosecond

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Sniffer.Capture.Files;
 using Sniffer.Capture.Live;
 using Sniffer.Engine;
 using Sniffer.Storage;
@@ -65,6 +64,8 @@ internal static class CaptureCommand
                 Snaplen = parse.GetValue(snaplenOption),
                 Promiscuous = parse.GetValue(promiscuousOption),
                 BufferBytes = parse.GetValue(bufferOption) * 1024 * 1024,
+                SaveTo = parse.GetValue(writeOption)?.FullName,
+                PacketLimit = parse.GetValue(countOption),
             };
             var stop = new LiveStopConditions(parse.GetValue(durationOption), parse.GetValue(countOption));
             FileInfo? output = parse.GetValue(writeOption);
@@ -86,16 +87,17 @@ internal static class CaptureCommand
                     Interface = capture.InterfaceName,
                     Filter = options.Filter,
                 });
-                using PcapFileWriter? writer = output is null ? null : PcapFileWriter.Create(output.FullName, capture.LinkType, capture.Snaplen);
                 Console.Error.WriteLine($"Capturing on '{capture.InterfaceName}' ({capture.LinkType}){(options.Filter is null ? "" : $", filter \"{options.Filter}\"")}; Ctrl-C stops");
                 LiveCaptureResult result = parse.GetValue(uiOption) && store is not null
-                    ? RunWithView(capture, pipeline, writer, stop, store, cancel)
-                    : LiveAnalysis.Run(capture, pipeline, writer, stop, cancel.Token);
+                    ? RunWithView(capture, pipeline, stop, store, cancel)
+                    : LiveAnalysis.Run(capture, pipeline, stop, cancel.Token);
                 store?.EndCapture(CaptureIngest.Totals(pipeline.Statistics));
                 store?.Complete();
                 SummaryPrinter.PrintLive(result, pipeline, counting, output?.FullName);
                 if (db is not null) Console.Error.WriteLine($"sniffer: stored in {db}");
-                return ExitCodes.Success;
+                if (result.SaveError is null) return ExitCodes.Success;
+                Console.Error.WriteLine($"sniffer: {result.SaveError}");
+                return ExitCodes.Error;
             }
             finally
             {
@@ -110,11 +112,11 @@ internal static class CaptureCommand
     /// refreshes twice a second; the status line shows packets, flows, drops and whether the capture still runs.
     /// Browsing never pauses the capture; quitting the view (or the capture's own stop condition) ends it.
     /// </summary>
-    private static LiveCaptureResult RunWithView(LiveCapture capture, AnalysisPipeline pipeline, PcapFileWriter? writer,
+    private static LiveCaptureResult RunWithView(LiveCapture capture, AnalysisPipeline pipeline,
         LiveStopConditions stop, SessionStoreWriter store, CancellationTokenSource cancel)
     {
         Task<LiveCaptureResult> capturing = Task.Factory.StartNew(
-            () => LiveAnalysis.Run(capture, pipeline, writer, stop, cancel.Token), TaskCreationOptions.LongRunning);
+            () => LiveAnalysis.Run(capture, pipeline, stop, cancel.Token), TaskCreationOptions.LongRunning);
         if (Console.IsInputRedirected || Console.IsOutputRedirected)
         {
             Console.Error.WriteLine("sniffer: not a terminal, so no interactive view; capturing until a stop condition or Ctrl-C");

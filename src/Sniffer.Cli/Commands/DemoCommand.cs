@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using Sniffer.Capture.Files;
 using Sniffer.Capture.Live;
 using Sniffer.Engine;
 using Sniffer.Generator;
@@ -74,6 +73,7 @@ internal static class DemoCommand
         {
             InterfaceName = "lo",
             Filter = $"tcp port {http.Port} or tcp port {smtp.Port} or tcp port {imap.Port}",
+            SaveTo = files.Capture,
         };
         LiveCapture capture;
         try
@@ -97,35 +97,32 @@ internal static class DemoCommand
             };
             using var pipeline = new AnalysisPipeline(options, records);
             store.BeginCapture(new CaptureSource(files.Capture) { Interface = capture.InterfaceName, Filter = captureOptions.Filter });
-            using (PcapFileWriter writer = PcapFileWriter.Create(files.Capture, capture.LinkType, capture.Snaplen))
+            using var stopCapture = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            Task<LiveCaptureResult> capturing = Task.Factory.StartNew(
+                () => LiveAnalysis.Run(capture, pipeline, new LiveStopConditions(null, null), stopCapture.Token),
+                TaskCreationOptions.LongRunning);
+            GeneratorLog log;
+            try
             {
-                using var stopCapture = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                Task<LiveCaptureResult> capturing = Task.Factory.StartNew(
-                    () => LiveAnalysis.Run(capture, pipeline, writer, new LiveStopConditions(null, null), stopCapture.Token),
-                    TaskCreationOptions.LongRunning);
-                GeneratorLog log;
-                try
+                log = await TrafficGenerator.RunAsync(new GeneratorOptions
                 {
-                    log = await TrafficGenerator.RunAsync(new GeneratorOptions
-                    {
-                        Scenarios = Scenario.All,
-                        Http = http,
-                        Smtp = smtp,
-                        Imap = imap,
-                        Seed = seed,
-                        Duration = duration,
-                        Count = duration is null ? 1 : null,
-                    }, ct);
-                    await Task.Delay(Drain, ct);
-                }
-                finally
-                {
-                    stopCapture.Cancel();
-                }
-                LiveCaptureResult result = await capturing;
-                log.Write(files.Log);
-                SummaryPrinter.PrintLive(result, pipeline, records, files.Capture);
+                    Scenarios = Scenario.All,
+                    Http = http,
+                    Smtp = smtp,
+                    Imap = imap,
+                    Seed = seed,
+                    Duration = duration,
+                    Count = duration is null ? 1 : null,
+                }, ct);
+                await Task.Delay(Drain, ct);
             }
+            finally
+            {
+                stopCapture.Cancel();
+            }
+            LiveCaptureResult result = await capturing;
+            log.Write(files.Log);
+            SummaryPrinter.PrintLive(result, pipeline, records, files.Capture);
             store.EndCapture(CaptureIngest.Totals(pipeline.Statistics));
             store.Complete();
         }

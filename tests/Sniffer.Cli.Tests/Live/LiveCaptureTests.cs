@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using Sniffer.Capture.Files;
 using Sniffer.Capture.Live;
 using Sniffer.Core.Records;
 using Sniffer.Engine;
 using Sniffer.TestSupport;
+using Sniffer.TestSupport.CaptureFiles;
 using Xunit;
 
 namespace Sniffer.Cli.Tests.Live;
@@ -25,7 +27,7 @@ public sealed class LiveCaptureTests
         using LiveCapture capture = LiveCapture.Start(new LiveCaptureOptions { InterfaceName = "lo", Filter = $"tcp port {port}" });
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // bound: never hang CI
         LiveCaptureResult? result = null;
-        var analysis = new Thread(() => result = LiveAnalysis.Run(capture, pipeline, writer: null, new LiveStopConditions(null, null), stop.Token));
+        var analysis = new Thread(() => result = LiveAnalysis.Run(capture, pipeline, new LiveStopConditions(null, null), stop.Token));
         analysis.Start();
 
         var server = Task.Run(() => Serve(listener, Connections));
@@ -49,6 +51,47 @@ public sealed class LiveCaptureTests
         Assert.True(result!.Counters.KernelStatisticsRead, "libpcap's drop counters were not read");
         Assert.True(result.Counters.KernelReceived >= result.PacketsAnalysed);
         Assert.Equal(0, result.Counters.DroppedByUs);
+    }
+
+    [LiveCaptureFact]
+    public void TheSavedFileKeepsEveryPacketLibpcapDeliveredWhenTheAnalysisFallsBehind()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var output = TemporaryFile.WithContent([], ".pcap");
+
+        // A queue of four packets that nobody drains: the analysis has fallen as far behind as it can.
+        var options = new LiveCaptureOptions { InterfaceName = "lo", Filter = $"tcp port {port}", QueuePackets = 4, SaveTo = output.Path };
+        LiveCaptureCounters counters;
+        using (LiveCapture capture = LiveCapture.Start(options))
+        {
+            var server = Task.Run(() => Serve(listener, Connections));
+            for (int i = 0; i < Connections; i++) PingOnce(port);
+            Assert.True(server.Wait(TimeSpan.FromSeconds(20)), "loopback server did not finish");
+            Thread.Sleep(500); // the last FINs reach libpcap
+            capture.Stop();
+            counters = capture.Counters;
+            Assert.Null(capture.SaveError);
+        }
+
+        using CaptureFileReader reader = CaptureFileReader.Open(output.Path);
+        long frames = 0;
+        while (reader.TryReadNext(out _)) frames++;
+        // 25 connections are at least 7 packets each (handshake, ping, pong, two FINs and their ACKs).
+        Assert.True(counters.Received >= 7 * Connections, $"{counters.Received} packets received");
+        Assert.True(counters.DroppedByUs >= counters.Received - 4, $"{counters.DroppedByUs} of {counters.Received} dropped by the analysis queue");
+        Assert.Equal(counters.Received, counters.Saved);
+        Assert.Equal(counters.Received, frames);
+    }
+
+    [LiveCaptureFact]
+    public void AFileThatCannotBeWrittenIsASetupErrorNamingIt()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sniffer-no-such-folder-{Guid.NewGuid():N}", "out.pcap");
+
+        var error = Assert.Throws<CaptureSetupException>(() => LiveCapture.Start(new LiveCaptureOptions { InterfaceName = "lo", SaveTo = path }));
+        Assert.StartsWith($"cannot write {path}: ", error.Message);
     }
 
     [LiveCaptureFact]
