@@ -73,6 +73,22 @@ public sealed class FollowStreamTests(DemoDatabase demo) : IClassFixture<DemoDat
     }
 
     [Fact]
+    public void The_details_of_a_row_show_the_stored_dialogue_and_leave_the_capture_file_to_follow()
+    {
+        int port = DemoDatabase.BrowserRequests()[0].GetProperty("client_port").GetInt32();
+        using var reader = demo.Database.OpenReader();
+        using var ui = new UiHarness(reader);
+        Filter(ui, $"client.port == {port}", "Flows: 1 rows");
+
+        // Moving the cursor redraws the details, so they must not re-read a capture that may be gigabytes long.
+        List<string> details = Shown(ui.Window.CurrentList!.Details);
+        Assert.Contains("(rebuilt from the dissected messages the store keeps; f follows the raw stream)", details);
+        Assert.DoesNotContain(details, l => l.StartsWith("(raw stream re-read from ", StringComparison.Ordinal));
+        ui.Press(new Key('f'));
+        Assert.Contains(Shown(ui.Window.CurrentList.Details), l => l.StartsWith("(raw stream re-read from ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Follow_rebuilds_the_dialogue_and_says_why_when_the_capture_file_is_gone()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"sniffer-follow-{Guid.NewGuid():N}");

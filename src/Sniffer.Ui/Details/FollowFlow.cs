@@ -20,7 +20,28 @@ internal static class FollowFlow
     // Bytes per shown line when the stream has no line break for longer (binary bodies): the pane is about this wide.
     private const int MaxLineBytes = 160;
 
+    /// <summary>Follow (the <c>f</c> key): the raw stream re-read from the capture, else the rebuilt dialogue with the reason.</summary>
     public static string Render(BsonDocument record, DetailContext context)
+    {
+        (BsonDocument? flow, DetailWriter writer) = Start(record, context);
+        RawStream stream = flow is null ? RawStream.Unavailable("the store has no record of this connection") : context.StreamOf(flow);
+        if (stream.Streams is { } streams) WriteRaw(writer, stream.Path!, streams);
+        else WriteRebuilt(writer, flow ?? record, context, $"(raw stream unavailable: {stream.Reason}; rebuilt from the dissected messages the store keeps)");
+        return writer.ToString();
+    }
+
+    /// <summary>
+    /// The rebuilt dialogue alone, for a list's details pane: drawn on every cursor move, so it reads the store and
+    /// never the capture file (a re-read takes up to a second on a large capture); <c>f</c> shows the raw stream.
+    /// </summary>
+    public static string Dialogue(BsonDocument record, DetailContext context)
+    {
+        (BsonDocument? flow, DetailWriter writer) = Start(record, context);
+        WriteRebuilt(writer, flow ?? record, context, "(rebuilt from the dissected messages the store keeps; f follows the raw stream)");
+        return writer.ToString();
+    }
+
+    private static (BsonDocument? Flow, DetailWriter Writer) Start(BsonDocument record, DetailContext context)
     {
         BsonDocument? flow = record.ContainsKey("client_port") ? record : context.FlowOf(record);
         var writer = new DetailWriter();
@@ -28,10 +49,7 @@ internal static class FollowFlow
         writer.Heading(flow is null
             ? $"Flow {flowId}"
             : $"Flow {flowId}: {Display.Safe(flow.Text("client"))} → {Display.Safe(flow.Text("server"))} ({Display.Safe(flow.Text("protocol") ?? "not dissected")})");
-        RawStream stream = flow is null ? RawStream.Unavailable("the store has no record of this connection") : context.StreamOf(flow);
-        if (stream.Streams is { } streams) WriteRaw(writer, stream.Path!, streams);
-        else WriteRebuilt(writer, flow ?? record, context, stream.Reason!);
-        return writer.ToString();
+        return (flow, writer);
     }
 
     private static void WriteRaw(DetailWriter writer, string path, FlowStreams streams)
@@ -64,9 +82,9 @@ internal static class FollowFlow
     }
 
     /// <summary>The dialogue as the dissectors rebuilt it: every HTTP message in order (→ client to server, ← back), or the SMTP/IMAP commands with their replies.</summary>
-    private static void WriteRebuilt(DetailWriter writer, BsonDocument anchor, DetailContext context, string reason)
+    private static void WriteRebuilt(DetailWriter writer, BsonDocument anchor, DetailContext context, string origin)
     {
-        writer.Own($"(raw stream unavailable: {reason}; rebuilt from the dissected messages the store keeps)");
+        writer.Own(origin);
         int shown = 0;
         foreach (BsonDocument exchange in context.RecordsOfFlow(StoreCollections.Http, anchor, MaxRecords))
         {

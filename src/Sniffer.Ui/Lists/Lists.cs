@@ -28,7 +28,7 @@ internal static class Lists
             new("Gaps", d => Gaps(d), "($.client_gap_bytes + $.server_gap_bytes)"),
             ListColumn.Text("Close", "close_reason"),
         ],
-        (d, context) => DocumentDetails.Render(d, $"Flow {d.Number("flow")}") + FollowFlow.Render(d, context))
+        (d, context) => DocumentDetails.Render(d, $"Flow {d.Number("flow")}") + FollowFlow.Dialogue(d, context))
     {
         RowScheme = d => d.Text("close_reason") == "Reset" || (d.Number("client_gap_bytes") ?? 0) + (d.Number("server_gap_bytes") ?? 0) > 0 ? Warning : null,
     };
@@ -65,7 +65,7 @@ internal static class Lists
             ListColumn.Text("Kind", "kind"),
             ListColumn.Text("Detail", "detail"),
         ],
-        (d, context) => DocumentDetails.Render(d, "Anomaly") + FollowFlow.Render(d, context))
+        (d, context) => DocumentDetails.Render(d, "Anomaly") + FollowFlow.Dialogue(d, context))
     {
         RowScheme = _ => Warning,
     };
@@ -136,7 +136,7 @@ internal static class Lists
                 ListColumn.Number("Mails", "transactions"),
                 new("STARTTLS", d => d.Flag("starttls") ? "yes" : "", null),
             ],
-            (d, context) => FollowFlow.Render(d, context) + DocumentDetails.Render(d, "SMTP session")),
+            (d, context) => FollowFlow.Dialogue(d, context) + DocumentDetails.Render(d, "SMTP session")),
         new("IMAP sessions", StoreCollections.ImapSessions,
             [
                 ListColumn.Clock(),
@@ -156,7 +156,7 @@ internal static class Lists
                 ListColumn.Duration("Latency", "latency_ns"),
                 ListColumn.Text("Mailbox", "mailbox"),
             ],
-            (d, context) => DocumentDetails.Render(d, "IMAP command") + FollowFlow.Render(d, context)),
+            (d, context) => DocumentDetails.Render(d, "IMAP command") + FollowFlow.Dialogue(d, context)),
         new("mail paths (SMTP → IMAP)", StoreCollections.MailPaths,
             [
                 ListColumn.Clock(),
