@@ -117,6 +117,26 @@ public sealed class SessionStoreReader : IDisposable
         return query.Skip(page.Skip).Limit(page.Take).ToList();
     }
 
+    /// <summary>
+    /// Documents matching a selective filter (a flow's records, an id, a hash), ordered by <paramref name="orderBy"/>:
+    /// LiteDB's plan seeks the filter's index and sorts the few matches. <see cref="Documents"/> would first walk the
+    /// order's index for a page of dense matches, reading hundreds of rows for what is one seek here.
+    /// </summary>
+    public IReadOnlyList<BsonDocument> Matching(string collection, BsonExpression where, int max, string orderBy = StoredFields.Id) =>
+        _database.GetCollection(collection).Query().Where(where).OrderBy(orderBy).Limit(max).ToList();
+
+    /// <summary>
+    /// Documents whose time is in [<paramref name="fromNs"/>, <paramref name="untilNs"/>], in time order (newest first
+    /// if asked), at most <paramref name="max"/>. Only the time goes to LiteDB, so its plan seeks the time index to the
+    /// window and reads along it: a window late in a large capture costs its own rows, not the rows before it.
+    /// </summary>
+    public IReadOnlyList<BsonDocument> During(string collection, long fromNs, long untilNs, int max, bool newestFirst = false)
+    {
+        ILiteQueryable<BsonDocument> query = _database.GetCollection(collection).Query().Where(LiteDB.Query.Between(StoredFields.Time, fromNs, untilNs));
+        query = newestFirst ? query.OrderByDescending("$." + StoredFields.Time) : query.OrderBy("$." + StoredFields.Time);
+        return query.Limit(max).ToList();
+    }
+
     /// <summary>Rows examined before the walk in index order judges whether it will find its page soon enough.</summary>
     private const int SampleRows = 500;
 

@@ -23,17 +23,17 @@ internal sealed class DetailContext(SessionStoreReader reader)
         BsonExpression sameFlow = LiteDB.Query.And(
             LiteDB.Query.EQ(StoredFields.Flow, record[StoredFields.Flow].AsInt64),
             LiteDB.Query.EQ(StoredFields.Capture, record[StoredFields.Capture]));
-        return reader.Documents(collection, Page.First(max), sameFlow, "$." + StoredFields.Time);
+        return reader.Matching(collection, sameFlow, max, "$." + StoredFields.Time);
     }
 
     /// <summary>The stored bytes under a SHA-256 (a body or a raw message), or null when none were kept.</summary>
     public byte[]? Content(string? sha256) => string.IsNullOrEmpty(sha256) ? null : reader.GetBody(sha256);
 
-    public IReadOnlyList<BsonDocument> Find(string collection, BsonExpression where, int max) =>
-        reader.Documents(collection, Page.First(max), where);
+    /// <summary>Documents of a time window in time order (newest first if asked), at most <paramref name="max"/>; see <see cref="SessionStoreReader.During"/>.</summary>
+    public IReadOnlyList<BsonDocument> During(string collection, long fromNs, long untilNs, int max, bool newestFirst) =>
+        reader.During(collection, fromNs, untilNs, max, newestFirst);
 
-    public IReadOnlyList<BsonDocument> Find(string collection, BsonExpression where, int max, bool newestFirst) =>
-        reader.Documents(collection, Page.First(max), where, "$." + StoredFields.Time, newestFirst);
+    public IReadOnlyList<BsonDocument> Find(string collection, BsonExpression where, int max) => reader.Matching(collection, where, max);
 
     /// <summary>
     /// The raw bytes of a flow (its flows document), re-read from the capture file the store names as the

@@ -31,6 +31,13 @@ internal static class PageWaterfall
 
     private const int LabelWidth = 30;
 
+    /// <summary>
+    /// Exchanges of a window read to find a page's document and its objects. Referer is not indexed, and a page is drawn
+    /// whenever the cursor moves, so each lookup reads the window along the time index up to this many rows and tests
+    /// them in memory: a browser's page loads within far fewer exchanges than this on all but the busiest links.
+    /// </summary>
+    private const int MaxCandidates = 500;
+
     /// <summary>An exchange of a page with its connection's flows document (null when the store has none).</summary>
     public sealed record Row(BsonDocument Exchange, BsonDocument? Flow);
 
@@ -81,24 +88,22 @@ internal static class PageWaterfall
         else if (exchange.Text("referer") is { } referer && Uri.TryCreate(referer, UriKind.Absolute, out Uri? named))
         {
             long time = exchange.Number(StoredFields.Time) ?? 0;
-            document = context.Find(StoreCollections.Http, SameUrl(capture, named, LiteDB.Query.Between(StoredFields.Time, time - Window, time)), 20, newestFirst: true)
-                .FirstOrDefault(d => IsDocument(d) && SameClient(d));
+            document = context.During(StoreCollections.Http, time - Window, time, MaxCandidates, newestFirst: true)
+                .FirstOrDefault(d => Asks(d, capture, named) && IsDocument(d) && SameClient(d));
             url = referer;
         }
         else return null;
         if (document is null || !Uri.TryCreate(url, UriKind.Absolute, out Uri? address)) return null;
 
         long from = document.Number(StoredFields.Time) ?? 0;
+        IReadOnlyList<BsonDocument> following = context.During(StoreCollections.Http, from, from + Window, MaxCandidates, newestFirst: false);
         // The page ends when the same client loads the document again (a reload starts a new page).
-        long until = context.Find(StoreCollections.Http, SameUrl(capture, address, LiteDB.Query.Between(StoredFields.Time, from + 1, from + Window)), 20, newestFirst: false)
-            .Where(d => IsDocument(d) && SameClient(d)).Select(d => d.Number(StoredFields.Time)).FirstOrDefault() ?? from + Window;
-        BsonExpression referencing = LiteDB.Query.And(
-            LiteDB.Query.EQ(StoredFields.Capture, capture),
-            LiteDB.Query.EQ("referer", url),
-            LiteDB.Query.GTE(StoredFields.Time, from),
-            LiteDB.Query.LT(StoredFields.Time, until));
-        IReadOnlyList<BsonDocument> found = context.Find(StoreCollections.Http, referencing, MaxRows, newestFirst: false);
-        List<Row> rows = [new(document, FlowOf(document)), .. found.Where(d => d["_id"] != document["_id"] && SameClient(d)).Take(MaxRows - 1).Select(d => new Row(d, FlowOf(d)))];
+        long until = following.Where(d => d.Number(StoredFields.Time) > from && Asks(d, capture, address) && IsDocument(d) && SameClient(d))
+            .Select(d => d.Number(StoredFields.Time)).FirstOrDefault() ?? from + Window;
+        List<BsonDocument> found = following
+            .Where(d => d.Number(StoredFields.Time) < until && d[StoredFields.Capture].AsInt32 == capture && d.Text("referer") == url && d["_id"] != document["_id"])
+            .Where(SameClient).Take(MaxRows).ToList();
+        List<Row> rows = [new(document, FlowOf(document)), .. found.Take(MaxRows - 1).Select(d => new Row(d, FlowOf(d)))];
         return new WebPage(url, rows, found.Count >= MaxRows);
     }
 
@@ -115,12 +120,9 @@ internal static class PageWaterfall
         return target.StartsWith('/') ? $"http://{exchange.Text("host")}{target}" : target;
     }
 
-    /// <summary>Exchanges of the capture asking for <paramref name="url"/> (Host and target as the URL has them) in a time range.</summary>
-    private static BsonExpression SameUrl(int capture, Uri url, BsonExpression during) => LiteDB.Query.And(
-        LiteDB.Query.EQ(StoredFields.Capture, capture),
-        LiteDB.Query.EQ("host", url.Authority),
-        LiteDB.Query.EQ("uri", url.PathAndQuery),
-        during);
+    /// <summary>True when an exchange of the capture asks for <paramref name="url"/> (Host and target as the URL has them).</summary>
+    private static bool Asks(BsonDocument exchange, int capture, Uri url) =>
+        exchange[StoredFields.Capture].AsInt32 == capture && exchange.Text("host") == url.Authority && exchange.Text("uri") == url.PathAndQuery;
 
     /// <summary>Method and target, with the host when it is not the page's (a third party), cut to the column.</summary>
     private static string Label(BsonDocument exchange, string pageUrl)
