@@ -8,6 +8,7 @@ using Sniffer.Hardening.Tests.Support;
 using Sniffer.TestSupport.CaptureFiles;
 using Sniffer.TestSupport.Synthesis;
 using static Sniffer.Hardening.Tests.Support.Conversations;
+using Sniffer.TestSupport;
 
 namespace Sniffer.Hardening.Tests;
 
@@ -78,10 +79,10 @@ public sealed class ConfigurableLimitTests
         LimitCase limit = Cases[name];
         using TemporaryFile capture = TemporaryFile.WithContent(limit.Capture(), ".pcap");
 
-        SnifferRun run = SnifferCli.Run(["report", capture.Path, "--format", "ndjson", .. limit.Limits.SelectMany(l => new[] { "--limit", l })]);
+        ProcessResult run = SnifferProcess.Run(["report", capture.Path, "--format", "ndjson", .. limit.Limits.SelectMany(l => new[] { "--limit", l })]);
 
-        Assert.True(run.ExitCode == 0, $"sniffer exited {run.ExitCode}: {run.Error}");
-        List<JsonElement> records = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.True(run.ExitCode == 0, $"sniffer exited {run.ExitCode}: {run.StandardError}");
+        List<JsonElement> records = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
         List<(string? Kind, string? Detail)> anomalies = records.Where(r => Text(r, "type") == "anomaly").Select(r => (Text(r, "kind"), Text(r, "detail"))).ToList();
         Assert.True(anomalies.Any(a => a.Kind == limit.AnomalyKind && a.Detail!.Contains(limit.DetailPart, StringComparison.Ordinal)),
             $"no {limit.AnomalyKind} with '{limit.DetailPart}' among: {string.Join("; ", anomalies)}");
@@ -105,24 +106,24 @@ public sealed class ConfigurableLimitTests
     [Fact]
     public void An_unknown_limit_name_is_a_usage_error_that_lists_the_names()
     {
-        SnifferRun run = SnifferCli.Run("read", "--limit", "http.max_bodies=1MB", "absent.pcap");
+        ProcessResult run = SnifferProcess.Run("read", "--limit", "http.max_bodies=1MB", "absent.pcap");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("sniffer: --limit: 'http.max_bodies' is not a limit; the limits are app.max_line, http.max_header_bytes, " +
             "http.max_headers, http.max_body, http.max_decompressed, http.max_ratio, mail.max_message, imap.max_literal, " +
             "tcp.max_buffered_per_flow, tcp.max_buffered_total, tcp.max_flows, ip.max_fragment_datagrams, ip.max_fragment_bytes, " +
-            "ip.max_datagram", run.Error.Split('\n')[0]);
-        Assert.Empty(run.Output);
+            "ip.max_datagram", run.StandardError.Split('\n')[0]);
+        Assert.Empty(run.StandardOutput);
     }
 
     [Fact]
     public void A_value_that_is_not_a_size_is_a_usage_error_that_says_what_a_size_is()
     {
-        SnifferRun run = SnifferCli.Run("report", "absent.pcap", "--limit", "tcp.max_buffered_total=lots");
+        ProcessResult run = SnifferProcess.Run("report", "absent.pcap", "--limit", "tcp.max_buffered_total=lots");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("sniffer: --limit: tcp.max_buffered_total=lots: not a size: use a whole number of bytes, optionally with KB, MB or GB (1 KB = 1024 bytes)",
-            run.Error.Split('\n')[0]);
+            run.StandardError.Split('\n')[0]);
     }
 
     [Theory]
@@ -132,12 +133,12 @@ public sealed class ConfigurableLimitTests
     [InlineData("report")]
     public void Every_analysing_command_lists_the_limits_and_their_defaults_in_its_help(string command)
     {
-        SnifferRun run = SnifferCli.Run(command, "--help");
+        ProcessResult run = SnifferProcess.Run(command, "--help");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("--limit <NAME=VALUE>", run.Output);
+        Assert.Contains("--limit <NAME=VALUE>", run.StandardOutput);
         // The help wraps to the terminal's width; the names and defaults are all there once whitespace is ignored.
-        string unwrapped = string.Concat(run.Output.Where(c => !char.IsWhiteSpace(c)));
+        string unwrapped = string.Concat(run.StandardOutput.Where(c => !char.IsWhiteSpace(c)));
         Assert.Contains("app.max_line=64KB,http.max_header_bytes=256KB,http.max_headers=1000,http.max_body=16MB", unwrapped);
         Assert.Contains(string.Concat(PipelineLimits.NamesWithDefaults.Where(c => !char.IsWhiteSpace(c))), unwrapped);
     }

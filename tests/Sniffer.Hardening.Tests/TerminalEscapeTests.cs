@@ -2,6 +2,7 @@ using Sniffer.Hardening.Tests.Support;
 using Sniffer.TestSupport.CaptureFiles;
 using Sniffer.TestSupport.Synthesis;
 using static Sniffer.Hardening.Tests.Support.Conversations;
+using Sniffer.TestSupport;
 
 namespace Sniffer.Hardening.Tests;
 
@@ -67,8 +68,8 @@ public sealed class TerminalEscapeTests
 
     private static string RunSniffer(params string[] arguments)
     {
-        SnifferRun run = SnifferCli.Run(arguments);
-        Assert.True(run.ExitCode == 0, $"sniffer exited {run.ExitCode}: {run.Error}");
-        return run.Output + run.Error;
+        ProcessResult run = SnifferProcess.Run(arguments);
+        Assert.True(run.ExitCode == 0, $"sniffer exited {run.ExitCode}: {run.StandardError}");
+        return run.StandardOutput + run.StandardError;
     }
 }

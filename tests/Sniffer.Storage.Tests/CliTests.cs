@@ -13,9 +13,11 @@ namespace Sniffer.Storage.Tests;
 /// <summary>A fact that runs only when the built <c>sniffer</c> (with open and report) is beside the tests.</summary>
 public sealed class SnifferCliFactAttribute : FactAttribute
 {
+    public const string Absent = "sniffer.dll is not beside the tests: reference src/Sniffer.Cli once it registers open and report";
+
     public SnifferCliFactAttribute()
     {
-        if (!File.Exists(SnifferCli.Assembly)) Skip = SnifferCli.Absent;
+        if (!File.Exists(SnifferProcess.Assembly)) Skip = SnifferCliFactAttribute.Absent;
     }
 }
 
@@ -23,44 +25,8 @@ public sealed class SnifferCliTheoryAttribute : TheoryAttribute
 {
     public SnifferCliTheoryAttribute()
     {
-        if (!File.Exists(SnifferCli.Assembly)) Skip = SnifferCli.Absent;
+        if (!File.Exists(SnifferProcess.Assembly)) Skip = SnifferCliFactAttribute.Absent;
         else if (RepositoryPaths.SharedCaptures is null) Skip = SkipReasons.NoSharedCaptures;
-    }
-}
-
-/// <summary>Runs the real <c>sniffer</c> process, as tests/Sniffer.Cli.Tests does, bounded in time and killed by PID.</summary>
-public static class SnifferCli
-{
-    public static string Assembly => Path.Combine(AppContext.BaseDirectory, "sniffer.dll");
-
-    public const string Absent = "sniffer.dll is not beside the tests: reference src/Sniffer.Cli once it registers open and report";
-
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
-
-    public static Process Start(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Assembly);
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start sniffer");
-    }
-
-    public static (int ExitCode, string Output, string Error) Run(params string[] arguments)
-    {
-        using Process process = Start(arguments);
-        return Wait(process);
-    }
-
-    public static (int ExitCode, string Output, string Error) Wait(Process process, Task<string>? output = null)
-    {
-        output ??= process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Limit))
-        {
-            process.Kill();
-            throw new TimeoutException("sniffer ran longer than " + Limit);
-        }
-        return (process.ExitCode, output.Result, error.Result);
     }
 }
 
@@ -76,7 +42,7 @@ public sealed class CliTests : IDisposable
         string capture = Path.Combine(RepositoryPaths.Captures, "tcp", "http-keepalive.pcap");
         string db = _folder.File("keepalive.sniffer.db");
 
-        var (exitCode, output, error) = SnifferCli.Run("open", capture, capture, "--db", db, "--no-ui");
+        var (exitCode, output, error) = SnifferProcess.Run("open", capture, capture, "--db", db, "--no-ui");
 
         Assert.True(exitCode == 0, error);
         Assert.Contains(output.Split('\n'), line => line.StartsWith("Stored in:", StringComparison.Ordinal) && line.TrimEnd().EndsWith(" " + db, StringComparison.Ordinal));
@@ -88,9 +54,9 @@ public sealed class CliTests : IDisposable
             Assert.Equal(2 * emitted.OfType<HttpTransaction>().Count(), reader.CountHttp());
         }
 
-        var report = SnifferCli.Run("report", db, "--format", "ndjson");
-        Assert.True(report.ExitCode == 0, report.Error);
-        string[] lines = report.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var report = SnifferProcess.Run("report", db, "--format", "ndjson");
+        Assert.True(report.ExitCode == 0, report.StandardError);
+        string[] lines = report.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         // Every flow, exchange and anomaly of both captures, then the summary line.
         Assert.Equal(2 * emitted.Count(r => r is FlowRecord or HttpTransaction or Anomaly) + 1, lines.Length);
     }
@@ -100,7 +66,7 @@ public sealed class CliTests : IDisposable
     {
         string capture = Path.Combine(RepositoryPaths.Captures, "tcp", "vlan.pcap");
         string db = _folder.File("vlan.sniffer.db");
-        var (exitCode, _, error) = SnifferCli.Run("open", capture, "--db", db);
+        var (exitCode, _, error) = SnifferProcess.Run("open", capture, "--db", db);
         Assert.Equal(0, exitCode);
         Assert.Contains($"not a terminal, so no interactive view; browse it later with 'sniffer ui {db}'", error);
     }
@@ -112,7 +78,7 @@ public sealed class CliTests : IDisposable
         string capture = Path.Combine(RepositoryPaths.Captures, "tcp", "http-keepalive.pcap");
         string db = _folder.File("interrupted.sniffer.db");
         string[] arguments = ["open", .. Enumerable.Repeat(capture, 5_000), "--db", db, "--no-ui"];
-        using Process process = SnifferCli.Start(arguments);
+        using Process process = SnifferProcess.Start(arguments);
         // The first summary means the database is open and a capture is committed.
         var output = new System.Text.StringBuilder();
         while (process.StandardOutput.ReadLine() is { } line)
@@ -121,7 +87,7 @@ public sealed class CliTests : IDisposable
             if (line.StartsWith("File:", StringComparison.Ordinal)) break;
         }
         Assert.Equal(0, kill(process.Id, Sigint));
-        var (exitCode, rest, error) = SnifferCli.Wait(process);
+        var (exitCode, rest, error) = SnifferProcess.WaitForExit(process);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("interrupted; everything read before Ctrl-C is stored", error);
@@ -141,7 +107,7 @@ public sealed class CliTests : IDisposable
         using (var raw = new LiteDatabase(db))
             raw.GetCollection(StoreCollections.Meta).Insert(new BsonDocument { ["_id"] = "schema", ["application"] = "sniffer", ["version"] = 99 });
 
-        var (exitCode, _, error) = SnifferCli.Run("report", db);
+        var (exitCode, _, error) = SnifferProcess.Run("report", db);
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"sniffer: {db} has Sniffer schema version 99; this sniffer reads version {SessionStore.SchemaVersion}", error);
@@ -152,7 +118,7 @@ public sealed class CliTests : IDisposable
     {
         string db = _folder.File("busy.sniffer.db");
         using var holder = SessionStoreWriter.Open(db);
-        var (exitCode, _, error) = SnifferCli.Run("open", Path.Combine(RepositoryPaths.Captures, "tcp", "vlan.pcap"), "--db", db, "--no-ui");
+        var (exitCode, _, error) = SnifferProcess.Run("open", Path.Combine(RepositoryPaths.Captures, "tcp", "vlan.pcap"), "--db", db, "--no-ui");
         Assert.Equal(1, exitCode);
         Assert.Contains("is in use by another process", error);
     }
@@ -167,7 +133,7 @@ public sealed class CliTests : IDisposable
     public void Report_ndjson_of_a_capture_parses_line_by_line_and_counts_what_the_pipeline_emits(string capture)
     {
         string path = RepositoryPaths.Shared(capture);
-        var (exitCode, output, error) = SnifferCli.Run("report", path, "--format", "ndjson");
+        var (exitCode, output, error) = SnifferProcess.Run("report", path, "--format", "ndjson");
 
         Assert.True(exitCode == 0, error);
         var types = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Sniffer.Storage;
 using Sniffer.TestSupport;
 using Xunit;
@@ -39,18 +38,7 @@ public sealed class UiCommandTests : IDisposable
 
     private static (int Exit, string Error) Sniffer(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sniffer.dll"));
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using Process process = Process.Start(start)!;
-        process.StandardInput.Close();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("sniffer ui did not exit within 60 s");
-        }
-        return (process.ExitCode, error.Result + output.Result);
+        ProcessResult run = SnifferProcess.Run(arguments);
+        return (run.ExitCode, run.StandardError + run.StandardOutput);
     }
 }

@@ -5,6 +5,7 @@ using Sniffer.Capture.Files;
 using Sniffer.Core.Packets;
 using Sniffer.TestSupport.CaptureFiles;
 using Xunit;
+using Sniffer.TestSupport;
 
 namespace Sniffer.Cli.Tests.Live;
 

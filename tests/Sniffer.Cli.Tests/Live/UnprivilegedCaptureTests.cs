@@ -1,4 +1,5 @@
 using Xunit;
+using Sniffer.TestSupport;
 
 namespace Sniffer.Cli.Tests.Live;
 

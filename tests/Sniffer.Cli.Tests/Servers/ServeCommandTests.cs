@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Xunit;
+using Sniffer.TestSupport;
 
 namespace Sniffer.Cli.Tests.Servers;
 

@@ -1,13 +1,20 @@
 using System.Diagnostics;
+using System.Text;
 
-namespace Sniffer.Cli.Tests;
+namespace Sniffer.TestSupport;
 
 public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
 
-/// <summary>Runs the built <c>sniffer</c> as a real process, bounded in time and killed by PID if it overruns.</summary>
+/// <summary>
+/// Runs the built <c>sniffer</c> (sniffer.dll, beside the tests of a project that references src/Sniffer.Cli) as a real
+/// process, its outputs read as UTF-8, bounded in time and killed by PID if it overruns.
+/// </summary>
 public static class SnifferProcess
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    // A hang guard, not a speed check: the longest run (open of 5,000 captures until SIGINT) takes seconds.
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
+
+    public static string Assembly => Path.Combine(AppContext.BaseDirectory, "sniffer.dll");
 
     public static ProcessResult Run(params string[] arguments)
     {
@@ -34,17 +41,18 @@ public static class SnifferProcess
 
     private static Process Start(string[] prefix, string[] arguments, string program, IReadOnlyDictionary<string, string>? environment = null)
     {
-        string assembly = Path.Combine(AppContext.BaseDirectory, "sniffer.dll");
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         foreach (string argument in prefix) start.ArgumentList.Add(argument);
-        start.ArgumentList.Add(assembly);
+        start.ArgumentList.Add(Assembly);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start sniffer");
         process.StandardInput.Close();
