@@ -11,10 +11,10 @@ namespace Sniffer.Hardening.Tests;
 /// </summary>
 public sealed class CaptureFileCorruptionTests
 {
-    // Sweeping every prefix is quadratic in the file size: every prefix of the first 2 KB (file header and first
-    // records), then both sides of each record boundary and every cut of the next record header within the first
-    // 128 KB, then a stride to the end.
-    private const int EveryPrefixUpToBytes = 2 * 1024;
+    // Sweeping every prefix is quadratic in the file size: every prefix of the first 16 KB (the whole of each
+    // synthesised capture in captures/tcp, the file header and first records of the demo capture), then both sides
+    // of each record boundary and every cut of the next record header within the first 128 KB, then a stride to the end.
+    private const int EveryPrefixUpToBytes = 16 * 1024;
     private const int BoundarySweepUpToBytes = 128 * 1024;
     private const int PrefixStride = 4099;
     private const int FlipsPerCapture = 1000;
