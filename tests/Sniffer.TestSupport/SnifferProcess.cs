@@ -72,9 +72,12 @@ public static class SnifferProcess
     }
 
     /// <summary>Sends SIGINT, as Ctrl-C in a terminal does.</summary>
-    public static void Interrupt(Process process)
+    public static void Interrupt(Process process) => Signal(process, "INT");
+
+    /// <summary>Sends a signal by name (INT, TERM…) with kill(1).</summary>
+    public static void Signal(Process process, string signal)
     {
-        using Process kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        using Process kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
         kill.WaitForExit(5000);
     }
 }

@@ -73,36 +73,28 @@ internal static class CaptureCommand
                 : parse.GetValue(dbOption)?.FullName ?? (output is null ? null : SessionStore.DefaultPathFor(output.FullName));
 
             using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            try
+            using var signals = new StopSignals(cancel);
+            // The store opens first: a database another process holds fails before any packet is taken.
+            using SessionStoreWriter? store = db is null ? null : SessionStoreWriter.Open(db);
+            var counting = new CountingSink(store);
+            using var pipeline = new AnalysisPipeline(analysis.Read(parse), counting);
+            using LiveCapture capture = LiveCapture.Start(options);
+            store?.BeginCapture(new CaptureSource(output?.FullName ?? $"live:{capture.InterfaceName}")
             {
-                // The store opens first: a database another process holds fails before any packet is taken.
-                using SessionStoreWriter? store = db is null ? null : SessionStoreWriter.Open(db);
-                var counting = new CountingSink(store);
-                using var pipeline = new AnalysisPipeline(analysis.Read(parse), counting);
-                using LiveCapture capture = LiveCapture.Start(options);
-                store?.BeginCapture(new CaptureSource(output?.FullName ?? $"live:{capture.InterfaceName}")
-                {
-                    Interface = capture.InterfaceName,
-                    Filter = options.Filter,
-                });
-                Console.Error.WriteLine($"Capturing on '{capture.InterfaceName}' ({capture.LinkType}){(options.Filter is null ? "" : $", filter \"{options.Filter}\"")}; Ctrl-C stops");
-                LiveCaptureResult result = parse.GetValue(uiOption) && store is not null
-                    ? RunWithView(capture, pipeline, stop, store, cancel)
-                    : LiveAnalysis.Run(capture, pipeline, stop, cancel.Token);
-                store?.EndCapture(CaptureIngest.Totals(pipeline.Statistics));
-                store?.Complete();
-                SummaryPrinter.PrintLive(result, pipeline, counting, output?.FullName);
-                if (db is not null) Console.Error.WriteLine($"sniffer: stored in {db}");
-                if (result.SaveError is null) return ExitCodes.Success;
-                Console.Error.WriteLine($"sniffer: {result.SaveError}");
-                return ExitCodes.Error;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+                Interface = capture.InterfaceName,
+                Filter = options.Filter,
+            });
+            Console.Error.WriteLine($"Capturing on '{capture.InterfaceName}' ({capture.LinkType}){(options.Filter is null ? "" : $", filter \"{options.Filter}\"")}; Ctrl-C stops");
+            LiveCaptureResult result = parse.GetValue(uiOption) && store is not null
+                ? RunWithView(capture, pipeline, stop, store, cancel)
+                : LiveAnalysis.Run(capture, pipeline, stop, cancel.Token);
+            store?.EndCapture(CaptureIngest.Totals(pipeline.Statistics));
+            store?.Complete();
+            SummaryPrinter.PrintLive(result, pipeline, counting, output?.FullName);
+            if (db is not null) Console.Error.WriteLine($"sniffer: stored in {db}");
+            if (result.SaveError is null) return ExitCodes.Success;
+            Console.Error.WriteLine($"sniffer: {result.SaveError}");
+            return ExitCodes.Error;
         });
         return command;
     }

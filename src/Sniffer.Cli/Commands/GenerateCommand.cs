@@ -47,23 +47,15 @@ internal static class GenerateCommand
             FileInfo? logFile = parse.GetValue(logOption);
 
             using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            try
+            using var signals = new StopSignals(cancel);
+            GeneratorLog log = RunAsync(scenarios, http, smtp, imap, parse, seedOption, durationOption, countOption, cancel.Token).GetAwaiter().GetResult();
+            if (logFile is not null)
             {
-                GeneratorLog log = RunAsync(scenarios, http, smtp, imap, parse, seedOption, durationOption, countOption, cancel.Token).GetAwaiter().GetResult();
-                if (logFile is not null)
-                {
-                    logFile.Directory?.Create();
-                    log.Write(logFile.FullName);
-                }
-                Print(log, logFile);
-                return log.Totals.Errors == 0 ? ExitCodes.Success : ExitCodes.Error;
+                logFile.Directory?.Create();
+                log.Write(logFile.FullName);
             }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            Print(log, logFile);
+            return log.Totals.Errors == 0 ? ExitCodes.Success : ExitCodes.Error;
         });
         return command;
     }

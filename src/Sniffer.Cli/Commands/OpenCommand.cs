@@ -42,36 +42,23 @@ internal static class OpenCommand
             PipelineOptions options = analysis.Read(parse) with { Workers = parse.GetValue(workersOption) };
 
             using var cancel = new CancellationTokenSource();
-            // The first Ctrl-C stops reading and lets the writer commit; a second one is the user insisting.
-            ConsoleCancelEventHandler onCancel = (_, e) =>
+            using var signals = new StopSignals(cancel);
+            bool failed = false;
+            using var writer = SessionStoreWriter.Open(db);
+            using (var progress = new IngestProgress(files.Sum(f => f.Length)))
             {
-                e.Cancel = !cancel.IsCancellationRequested;
-                cancel.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                bool failed = false;
-                using var writer = SessionStoreWriter.Open(db);
-                using (var progress = new IngestProgress(files.Sum(f => f.Length)))
+                foreach (FileInfo file in files)
                 {
-                    foreach (FileInfo file in files)
-                    {
-                        failed |= CaptureIngest.File(file.FullName, options, writer, new CountingSink(new ProgressSink(writer, progress)), printSummary: true,
-                            progress.Track, cancel.Token);
-                        if (cancel.IsCancellationRequested) break;
-                    }
-                    writer.Complete();
+                    failed |= CaptureIngest.File(file.FullName, options, writer, new CountingSink(new ProgressSink(writer, progress)), printSummary: true,
+                        progress.Track, cancel.Token);
+                    if (cancel.IsCancellationRequested) break;
                 }
-                using (var stored = SessionStoreReader.Open(db)) SummaryPrinter.PrintStored(db, stored);
-                if (cancel.IsCancellationRequested) Console.Error.WriteLine("sniffer: interrupted; everything read before Ctrl-C is stored");
-                InteractiveView.Show(db, parse.GetValue(noUiOption));
-                return failed || cancel.IsCancellationRequested ? ExitCodes.Error : ExitCodes.Success;
+                writer.Complete();
             }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            using (var stored = SessionStoreReader.Open(db)) SummaryPrinter.PrintStored(db, stored);
+            if (cancel.IsCancellationRequested) Console.Error.WriteLine("sniffer: interrupted; everything read before Ctrl-C is stored");
+            InteractiveView.Show(db, parse.GetValue(noUiOption));
+            return failed || cancel.IsCancellationRequested ? ExitCodes.Error : ExitCodes.Success;
         });
         return command;
     }

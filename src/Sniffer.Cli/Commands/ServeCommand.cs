@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Net;
-using System.Runtime.InteropServices;
 using Sniffer.Servers.Http;
 using Sniffer.Servers.Mail;
 
@@ -49,14 +48,7 @@ internal static class ServeCommand
             }
 
             using var stop = new CancellationTokenSource();
-            // Ctrl-C and SIGTERM (a service manager, `kill`) both mean "stop cleanly": take the signal instead of dying.
-            Action<PosixSignalContext> onSignal = signal =>
-            {
-                signal.Cancel = true;
-                stop.Cancel();
-            };
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal);
-            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal);
+            using var signals = new StopSignals(stop);
 
             var placement = new ServerPlacement
             {

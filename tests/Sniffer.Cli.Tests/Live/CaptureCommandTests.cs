@@ -51,7 +51,13 @@ public sealed class CaptureCommandTests
     }
 
     [LiveCaptureFact]
-    public void InterruptFlushesAndPrintsTheCounters()
+    public void InterruptFlushesAndPrintsTheCounters() => StopsCleanlyOn("INT");
+
+    /// <summary>SIGTERM (kill, a service manager, a script's clean-up) stops as Ctrl-C does, as tcpdump does: nothing in the pcap's buffer is lost.</summary>
+    [LiveCaptureFact]
+    public void TerminateFlushesAndPrintsTheCounters() => StopsCleanlyOn("TERM");
+
+    private static void StopsCleanlyOn(string signal)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -63,7 +69,7 @@ public sealed class CaptureCommandTests
         WaitUntilCapturing(sniffer);
         for (int i = 0; i < 3; i++) ConnectAndClose(listener, port);
         Thread.Sleep(300);
-        SnifferProcess.Interrupt(sniffer);
+        SnifferProcess.Signal(sniffer, signal);
         ProcessResult result = SnifferProcess.WaitForExit(sniffer, arguments);
 
         Assert.Equal(0, result.ExitCode);
