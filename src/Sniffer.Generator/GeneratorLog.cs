@@ -117,6 +117,16 @@ public sealed record MailEntry
     public required string Md5 { get; init; }
     /// <summary>Null when the server accepted the message (250 after DATA).</summary>
     public string? Error { get; init; }
+    /// <summary>
+    /// True when the run was stopped (duration or Ctrl-C) during the submission: the message may be on the wire and
+    /// even stored by the server, so it is logged, but not counted as accepted or as an error.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Interrupted { get; init; }
+
+    /// <summary>Not accepted by the server; a submission the stop interrupted is not a failure.</summary>
+    [JsonIgnore]
+    public bool Failed => !Interrupted && Error is not null;
 }
 
 /// <summary>A recipient the server refused at RCPT TO.</summary>

@@ -47,7 +47,7 @@ internal sealed class LogRecorder
                 ImapFetches = _fetches.Count,
                 Errors = _errors.Count
                     + http.Count(entry => entry.Failed)
-                    + mails.Count(mail => mail.Error is not null),
+                    + mails.Count(mail => mail.Failed),
             };
             return new GeneratorLog
             {

@@ -105,6 +105,68 @@ public sealed class GeneratorRunTests
     }
 
     [Fact]
+    public async Task ASubmissionTheStopInterruptsIsLoggedAsInterrupted()
+    {
+        // An SMTP server that takes the whole message and never answers the final dot: the run's duration ends the
+        // submission, after the message crossed the wire (a server may have stored it), so the log must keep it.
+        using var silentAfterData = new TcpListener(IPAddress.Loopback, 0);
+        silentAfterData.Start();
+        using var stopServer = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Task server = Task.Run(() => AcceptMessageAndStaySilent(silentAfterData, stopServer.Token));
+        var options = new GeneratorOptions
+        {
+            Scenarios = [Scenario.Smtp],
+            Smtp = silentAfterData.LocalEndpoint,
+            Duration = TimeSpan.FromSeconds(1),
+            RequestTimeout = TimeSpan.FromSeconds(20),
+        };
+        GeneratorLog log = await LoopbackServers.RunAsync(options);
+        await stopServer.CancelAsync();
+        await server;
+
+        MailEntry mail = Assert.Single(log.Mails);
+        Assert.True(mail.Interrupted);
+        Assert.Equal("the run was stopped during this submission", mail.Error);
+        Assert.NotEmpty(mail.Md5);
+        Assert.Equal((0, 0), (log.Totals.Mails, log.Totals.Errors));
+        Assert.Contains("\"interrupted\": true", log.ToJson());
+    }
+
+    /// <summary>Plays ESMTP with AUTH up to the end of DATA for one connection, then reads on without replying.</summary>
+    private static async Task AcceptMessageAndStaySilent(TcpListener listener, CancellationToken stop)
+    {
+        try
+        {
+            using TcpClient client = await listener.AcceptTcpClientAsync(stop);
+            using var reader = new StreamReader(client.GetStream());
+            await using var writer = new StreamWriter(client.GetStream()) { NewLine = "\r\n", AutoFlush = true };
+            await writer.WriteLineAsync("220 silent.test ESMTP");
+            bool inData = false;
+            while (await reader.ReadLineAsync(stop) is { } line)
+            {
+                if (inData) continue; // the message, its final dot, and whatever follows: no reply ever
+                string verb = line.Split(' ')[0].ToUpperInvariant();
+                string reply = verb switch
+                {
+                    "EHLO" => "250-silent.test\r\n250 AUTH PLAIN LOGIN",
+                    "AUTH" when line.Split(' ').Length > 2 => "235 accepted",
+                    "AUTH" => "334 ",
+                    "DATA" => "354 go on",
+                    "QUIT" => "221 bye",
+                    _ when line.Length > 0 && !line.Contains(' ') && !line.Contains(':') => "235 accepted", // an AUTH continuation
+                    _ => "250 ok",
+                };
+                inData = verb == "DATA";
+                await writer.WriteLineAsync(reply);
+            }
+        }
+        catch (Exception error) when (error is OperationCanceledException or IOException)
+        {
+            // The test is over, or the client hung up.
+        }
+    }
+
+    [Fact]
     public async Task UnknownScenarioOrMissingServerIsRefusedBeforeAnythingIsSent()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => TrafficGenerator.RunAsync(new GeneratorOptions { Scenarios = ["gopher"] }, CancellationToken.None));

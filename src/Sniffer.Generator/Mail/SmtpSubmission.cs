@@ -79,14 +79,28 @@ internal sealed class SmtpSubmission : IAsyncDisposable
             {
                 error = $"no reply within {_context.Options.RequestTimeout.TotalSeconds:0.#} s";
             }
+            catch (OperationCanceledException)
+            {
+                // The message may already be on the wire, and in the server's store: the log says so.
+                _context.Recorder.Add(Entry(message, bytes, "the run was stopped during this submission") with { Interrupted = true });
+                throw;
+            }
             catch (Exception failure) when (failure is SmtpCommandException or SmtpProtocolException or IOException)
             {
                 error = failure.Message;
             }
         }
 
+        MailEntry entry = Entry(message, bytes, error);
+        _context.Recorder.Add(entry);
+        _context.Cancellation.ThrowIfCancellationRequested();
+        return entry;
+    }
+
+    private MailEntry Entry(MimeMessage message, MemoryStream bytes, string? error)
+    {
         var refused = _client.Refused.ToList();
-        var entry = new MailEntry
+        return new MailEntry
         {
             Scenario = _context.Scenario,
             Repetition = _context.Repetition,
@@ -103,9 +117,6 @@ internal sealed class SmtpSubmission : IAsyncDisposable
             Md5 = Convert.ToHexStringLower(MD5.HashData(bytes.GetBuffer().AsSpan(0, (int)bytes.Length))),
             Error = error,
         };
-        _context.Recorder.Add(entry);
-        _context.Cancellation.ThrowIfCancellationRequested();
-        return entry;
     }
 
     /// <summary>QUIT, then close.</summary>
