@@ -35,23 +35,16 @@ public sealed class ReportTests : IDisposable
     public void Ndjson_of_a_reference_capture_parses_line_by_line_and_counts_what_the_pipeline_emitted(string capture)
     {
         List<SnifferRecord> emitted = Analyse(RepositoryPaths.Shared(capture));
-        string ndjson = Report(RecordReport.FromRecords(emitted), ReportFormat.Ndjson);
+        JsonElement[] stored = Lines(Report(Store(emitted, capture), ReportFormat.Ndjson));
 
-        var types = new Dictionary<string, int>();
-        foreach (string line in ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            using JsonDocument row = JsonDocument.Parse(line);
-            string type = row.RootElement.GetProperty("type").GetString()!;
-            types[type] = types.GetValueOrDefault(type) + 1;
-        }
-        Assert.Equal(emitted.OfType<FlowRecord>().Count(), types.GetValueOrDefault("flow"));
-        Assert.Equal(emitted.OfType<HttpTransaction>().Count(), types.GetValueOrDefault("http"));
-        Assert.Equal(emitted.OfType<Anomaly>().Count(), types.GetValueOrDefault("anomaly"));
-
-        // The report of the stored records is the report of the records, then the mail lines and the summary.
-        string[] stored = Report(Store(emitted, capture), ReportFormat.Ndjson).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries), stored.Take(emitted.Count(IsFlowHttpOrAnomaly)));
-        JsonElement[] rest = stored.Skip(emitted.Count(IsFlowHttpOrAnomaly)).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToArray();
+        // Flows, exchanges and anomalies first, in capture-time order; then the mail lines and the summary.
+        JsonElement[] timed = stored.Take(emitted.Count(IsFlowHttpOrAnomaly)).ToArray();
+        Assert.Equal(emitted.OfType<FlowRecord>().Count(), timed.Count(l => l.GetProperty("type").GetString() == "flow"));
+        Assert.Equal(emitted.OfType<HttpTransaction>().Count(), timed.Count(l => l.GetProperty("type").GetString() == "http"));
+        Assert.Equal(emitted.OfType<Anomaly>().Count(), timed.Count(l => l.GetProperty("type").GetString() == "anomaly"));
+        decimal[] times = timed.Select(l => l.GetProperty("ts").GetDecimal()).ToArray();
+        Assert.Equal(times.Order(), times);
+        JsonElement[] rest = stored.Skip(timed.Length).ToArray();
         Assert.Equal(emitted.OfType<SmtpTransaction>().Count(), rest.Count(l => l.GetProperty("type").GetString() == "smtp"));
         Assert.Equal(emitted.OfType<ImapSession>().Count(), rest.Count(l => l.GetProperty("type").GetString() == "imap"));
         Assert.Equal(emitted.OfType<MailMessage>().Count(), rest.Count(l => l.GetProperty("type").GetString() == "mail"));
@@ -67,7 +60,7 @@ public sealed class ReportTests : IDisposable
         FlowRecord flow = emitted.OfType<FlowRecord>().First(f => f.Protocol == "http");
         HttpTransaction exchange = emitted.OfType<HttpTransaction>().First(h => h.FlowId == flow.FlowId);
 
-        JsonElement[] lines = Lines(Report(RecordReport.FromRecords(emitted), ReportFormat.Ndjson));
+        JsonElement[] lines = Lines(Report(Store(emitted, "http-keepalive.pcap"), ReportFormat.Ndjson));
         JsonElement http = lines.First(l => l.GetProperty("type").GetString() == "http" && l.GetProperty("flow").GetInt64() == flow.FlowId);
         Assert.Equal(flow.ClientAddress, http.GetProperty("src_ip").GetString());
         Assert.Equal(flow.ClientPort, http.GetProperty("src_port").GetInt32());
@@ -92,7 +85,7 @@ public sealed class ReportTests : IDisposable
     {
         byte[] content = "x"u8.ToArray();
         SnifferRecord[] records = [SyntheticRecords.Flow(7), SyntheticRecords.FullHttp(7, content, new string('b', 64)), SyntheticRecords.Anomaly(7)];
-        JsonElement[] lines = Lines(Report(RecordReport.FromRecords(records), ReportFormat.Ndjson));
+        JsonElement[] lines = Lines(Report(Store(records, "synthetic"), ReportFormat.Ndjson));
 
         // The exchange started before its flow's first packet in this synthetic set, so it comes first.
         Assert.Equal(
@@ -110,7 +103,7 @@ public sealed class ReportTests : IDisposable
     public void Json_holds_the_same_objects_as_ndjson_in_one_document()
     {
         List<SnifferRecord> emitted = Analyse(Path.Combine(RepositoryPaths.Captures, "tcp", "http-keepalive.pcap"));
-        RecordReport report = RecordReport.FromRecords(emitted);
+        RecordReport report = Store(emitted, "http-keepalive.pcap");
 
         using JsonDocument document = JsonDocument.Parse(Report(report, ReportFormat.Json));
         Assert.Equal(
@@ -128,7 +121,7 @@ public sealed class ReportTests : IDisposable
         return sink.Records;
     }
 
-    private RecordReport Store(List<SnifferRecord> records, string capture)
+    private RecordReport Store(IEnumerable<SnifferRecord> records, string capture)
     {
         string db = _folder.File("report.sniffer.db");
         using (var writer = SessionStoreWriter.Open(db))

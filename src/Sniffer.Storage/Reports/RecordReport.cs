@@ -26,13 +26,13 @@ public sealed class RecordReport
 {
     private readonly IReadOnlyDictionary<(int Capture, long Flow), FlowRecord> _flows;
     private readonly IEnumerable<Stored<SnifferRecord>> _records;
-    private readonly SessionStoreReader? _store;
+    private readonly SessionStoreReader _store;
 
     /// <summary>Bytes each 304 saved, by (capture, flow, exchange index), from the conditional-GET analysis.</summary>
-    private readonly IReadOnlyDictionary<(int, long, int), long?>? _savedBytes;
+    private readonly IReadOnlyDictionary<(int, long, int), long?> _savedBytes;
 
     private RecordReport(IReadOnlyDictionary<(int, long), FlowRecord> flows, IEnumerable<Stored<SnifferRecord>> records,
-        SessionStoreReader? store = null, IReadOnlyDictionary<(int, long, int), long?>? savedBytes = null)
+        SessionStoreReader store, IReadOnlyDictionary<(int, long, int), long?> savedBytes)
     {
         _flows = flows;
         _records = records;
@@ -41,21 +41,8 @@ public sealed class RecordReport
     }
 
     /// <summary>
-    /// Records of one analysis held in memory (a capture analysed without a database): capture 1; flows, HTTP
-    /// exchanges and anomalies only — the mail lines and the summary come from a database.
-    /// </summary>
-    public static RecordReport FromRecords(IEnumerable<SnifferRecord> records)
-    {
-        List<Stored<SnifferRecord>> reported = records.Where(IsReported)
-            .Select((r, i) => new Stored<SnifferRecord>(i + 1, 1, r))
-            .OrderBy(r => r.Record.TimeNs).ThenBy(r => Rank(r.Record)) // stable: then emission order, as the store's indexes give it
-            .ToList();
-        return new RecordReport(FlowIndex(reported), reported);
-    }
-
-    /// <summary>
-    /// A database's flows, HTTP exchanges and anomalies, streamed in time order (flows first on equal times, as
-    /// <see cref="Rank"/> says), then its mail lines and the summary.
+    /// A database's flows, HTTP exchanges and anomalies, streamed in time order (on equal times flows, then exchanges,
+    /// then anomalies: <see cref="MergeByTime"/> takes the first source of the earliest), then its mail lines and the summary.
     /// </summary>
     public static RecordReport FromStore(SessionStoreReader store)
     {
@@ -77,12 +64,9 @@ public sealed class RecordReport
             json.WriteStartArray("records");
         }
         foreach (Stored<SnifferRecord> stored in _records) EndLine(WriteRecord(json, stored));
-        if (_store is not null)
-        {
-            var mail = new MailReportLines(_store, EndpointsOf);
-            foreach (Action<Utf8JsonWriter> line in mail.Lines()) EndLine(WriteLine(json, line));
-            EndLine(WriteLine(json, writer => SummaryReportLine.Write(writer, _store, _flows.Values)));
-        }
+        var mail = new MailReportLines(_store, EndpointsOf);
+        foreach (Action<Utf8JsonWriter> line in mail.Lines()) EndLine(WriteLine(json, line));
+        EndLine(WriteLine(json, writer => SummaryReportLine.Write(writer, _store, _flows.Values)));
         void EndLine(Utf8JsonWriter written)
         {
             if (format != ReportFormat.Ndjson) return;
@@ -99,11 +83,6 @@ public sealed class RecordReport
             output.WriteByte((byte)'\n');
         }
     }
-
-    private static bool IsReported(SnifferRecord record) => record is FlowRecord or HttpTransaction or Anomaly;
-
-    /// <summary>Order among records of the same time, so a report from memory and one from the store agree line for line.</summary>
-    private static int Rank(SnifferRecord record) => record switch { FlowRecord => 0, HttpTransaction => 1, _ => 2 };
 
     private static Dictionary<(int, long), FlowRecord> FlowIndex(IEnumerable<Stored<SnifferRecord>> records)
     {
@@ -157,7 +136,7 @@ public sealed class RecordReport
                 WriteFlow(json, flow);
                 break;
             case HttpTransaction http:
-                WriteHttp(json, http, _savedBytes?.GetValueOrDefault((stored.Capture, http.FlowId, http.Index)));
+                WriteHttp(json, http, _savedBytes.GetValueOrDefault((stored.Capture, http.FlowId, http.Index)));
                 break;
             case Anomaly anomaly:
                 json.WriteString("kind", anomaly.Kind);
