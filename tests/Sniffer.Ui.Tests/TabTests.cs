@@ -28,6 +28,20 @@ public sealed class TabTests : IDisposable
     }
 
     [Fact]
+    public void Only_the_front_tab_reads_the_database_when_the_window_opens()
+    {
+        using var reader = _database.OpenReader();
+        using var ui = new UiHarness(reader);
+
+        // A million-row database opens with one list's first page, not six.
+        Assert.NotNull(ui.Window.Pages[0].Source);
+        Assert.All(ui.Window.Pages.Skip(1).Append(ui.Window.AnomalyPage), page => Assert.Null(page.Source));
+        ui.Press(new Key('6'));
+        Assert.NotNull(ui.Window.AnomalyPage.Source);
+        Assert.Contains("a test anomaly", ui.Screen);
+    }
+
+    [Fact]
     public void The_http_tab_lists_the_exchanges_and_the_details_follow_the_selection()
     {
         using var reader = _database.OpenReader();

@@ -61,7 +61,15 @@ internal sealed class ListPage : View
         };
         Table.ValueChanged += (_, _) => ShowDetails();
         Add(_header, Table, Details);
-        Load();
+    }
+
+    /// <summary>
+    /// Reads the list's first page the first time its tab is shown, so the window opens with the queries of its
+    /// front tab only, and a tab never looked at costs nothing.
+    /// </summary>
+    public void EnsureLoaded()
+    {
+        if (Source is null) Load();
     }
 
     public TableView Table { get; }

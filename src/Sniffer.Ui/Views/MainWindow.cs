@@ -47,6 +47,7 @@ internal sealed class MainWindow : Window
         Tabs = new Tabs { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(3) };
         Tabs.Add(Pages[0], Pages[1], Pages[2], Pages[3], _timingPage, AnomalyPage);
         Tabs.ValueChanged += (_, _) => OnTabChanged();
+        CurrentList?.EnsureLoaded();
 
         var filterLabel = new Label { X = 0, Y = Pos.AnchorEnd(3), Text = "Filter:" };
         FilterField = new TextField { X = Pos.Right(filterLabel) + 1, Y = Pos.AnchorEnd(3), Width = Dim.Fill() };
@@ -126,6 +127,7 @@ internal sealed class MainWindow : Window
 
     private void OnTabChanged()
     {
+        CurrentList?.EnsureLoaded();
         FilterField.Text = CurrentList?.CurrentFilter?.ToString() ?? "";
         if (Tabs.Value == _timingPage) _timingText ??= Task.Run(() => Views.TimingText.Build(_reader));
         ShowMessage("");
