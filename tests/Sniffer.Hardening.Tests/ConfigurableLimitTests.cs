@@ -5,10 +5,10 @@ using Sniffer.Dissectors.Imap;
 using Sniffer.Dissectors.Mail;
 using Sniffer.Engine;
 using Sniffer.Hardening.Tests.Support;
+using Sniffer.TestSupport;
 using Sniffer.TestSupport.CaptureFiles;
 using Sniffer.TestSupport.Synthesis;
 using static Sniffer.Hardening.Tests.Support.Conversations;
-using Sniffer.TestSupport;
 
 namespace Sniffer.Hardening.Tests;
 

@@ -1,8 +1,8 @@
 using Sniffer.Hardening.Tests.Support;
+using Sniffer.TestSupport;
 using Sniffer.TestSupport.CaptureFiles;
 using Sniffer.TestSupport.Synthesis;
 using static Sniffer.Hardening.Tests.Support.Conversations;
-using Sniffer.TestSupport;
 
 namespace Sniffer.Hardening.Tests;
 

@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using Sniffer.Capture.Files;
 using Sniffer.Core.Packets;
+using Sniffer.TestSupport;
 using Sniffer.TestSupport.CaptureFiles;
 using Xunit;
-using Sniffer.TestSupport;
 
 namespace Sniffer.Cli.Tests.Live;
 

@@ -1,5 +1,5 @@
-using Xunit;
 using Sniffer.TestSupport;
+using Xunit;
 
 namespace Sniffer.Cli.Tests.Live;
 

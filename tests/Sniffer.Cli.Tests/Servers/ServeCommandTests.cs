@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Xunit;
 using Sniffer.TestSupport;
+using Xunit;
 
 namespace Sniffer.Cli.Tests.Servers;
 
