@@ -1,4 +1,5 @@
 using LiteDB;
+using Sniffer.Core.Dissection;
 using Sniffer.Reports.Store;
 using Sniffer.Storage;
 using Sniffer.Ui.Details;
@@ -30,7 +31,7 @@ internal static class Lists
         ],
         (d, context) => DocumentDetails.Render(d, $"Flow {d.Number("flow")}") + FollowFlow.Dialogue(d, context))
     {
-        RowScheme = d => d.Text("close_reason") == "Reset" || (d.Number("client_gap_bytes") ?? 0) + (d.Number("server_gap_bytes") ?? 0) > 0 ? Warning : null,
+        RowScheme = d => d.Text("close_reason") == nameof(StreamEndReason.Reset) || GapBytes(d) > 0 ? Warning : null,
     };
 
     public static readonly ListSource Http = new("HTTP", StoreCollections.Http,
@@ -169,11 +170,10 @@ internal static class Lists
             (d, _) => DocumentDetails.Render(d, "Path of one mail")),
     ];
 
-    private static string Gaps(BsonDocument flow)
-    {
-        long bytes = (flow.Number("client_gap_bytes") ?? 0) + (flow.Number("server_gap_bytes") ?? 0);
-        return bytes == 0 ? "" : Display.Size(bytes);
-    }
+    /// <summary>Bytes that never arrived, both directions (a column, and the reason a flow's row is yellow).</summary>
+    private static long GapBytes(BsonDocument flow) => (flow.Number("client_gap_bytes") ?? 0) + (flow.Number("server_gap_bytes") ?? 0);
+
+    private static string Gaps(BsonDocument flow) => GapBytes(flow) is var bytes and > 0 ? Display.Size(bytes) : "";
 
     private static string CookieCount(BsonDocument exchange)
     {
