@@ -86,6 +86,8 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
         AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(large, NormalHttp()), options);
 
         HttpBody body = Assert.Single(outcome.Of<HttpTransaction>(), t => t.Request?.Target == "/big").Response!.Body!;
+        Assert.Contains(HttpAnomalyKinds.BodyOverCap, outcome.AnomalyKinds);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(new string('z', 5000)))), body.Sha256);
         Assert.True(body.ContentTruncated);
         Assert.Equal(1000, body.Content.Length);
         Assert.Equal(5000, body.DecodedLength);
