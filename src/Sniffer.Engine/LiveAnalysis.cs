@@ -3,9 +3,6 @@ using Sniffer.Capture.Live;
 
 namespace Sniffer.Engine;
 
-/// <summary>When a live capture stops by itself: after a duration, after a packet count, or never (Ctrl-C only).</summary>
-public readonly record struct LiveStopConditions(TimeSpan? Duration, long? Count);
-
 /// <param name="SaveError">Why saving the capture to its file stopped early (<see cref="LiveCapture.SaveError"/>), or null.</param>
 public sealed record LiveCaptureResult(LiveCaptureCounters Counters, long PacketsAnalysed, TimeSpan Elapsed, string StopReason, string? SaveError);
 
@@ -18,7 +15,7 @@ public static class LiveAnalysis
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     public static LiveCaptureResult Run(
-        LiveCapture capture, AnalysisPipeline pipeline, LiveStopConditions stop, CancellationToken cancellation)
+        LiveCapture capture, AnalysisPipeline pipeline, TimeSpan? duration, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         long analysed = 0;
@@ -29,16 +26,16 @@ public static class LiveAnalysis
             while (true)
             {
                 if (cancellation.IsCancellationRequested) { reason = "interrupted"; break; }
-                if (stop.Duration is { } duration && clock.Elapsed >= duration) { reason = $"duration {duration.TotalSeconds:0.###} s reached"; break; }
-                // The capture takes no more than the count (LiveCaptureOptions.PacketLimit); those it took are analysed first.
-                if (stop.Count is { } count && capture.PacketsTaken >= count && !packets.TryPeek(out _)) { reason = $"{count} packets captured"; break; }
+                if (duration is { } limit && clock.Elapsed >= limit) { reason = $"duration {limit.TotalSeconds:0.###} s reached"; break; }
+                // The capture itself takes no more than its packet limit; the packets it took are analysed first.
+                if (capture.PacketLimit is { } count && capture.PacketsTaken >= count && !packets.TryPeek(out _)) { reason = $"{count} packets captured"; break; }
 
                 if (packets.TryRead(out CapturedPacket packet))
                 {
                     Take(capture, pipeline, packet, ref analysed);
                     continue;
                 }
-                TimeSpan wait = stop.Duration is { } limit ? Min(PollInterval, limit - clock.Elapsed) : PollInterval;
+                TimeSpan wait = duration is { } remaining ? Min(PollInterval, remaining - clock.Elapsed) : PollInterval;
                 if (wait > TimeSpan.Zero && !WaitForPackets(packets, wait, cancellation))
                 {
                     // Nothing arrived: the wall clock moves the flow table on (closed flows are stored promptly).

@@ -116,6 +116,9 @@ public sealed class LiveCapture : IDisposable
     /// <summary>Packets in arrival order; completes after <see cref="Stop"/>.</summary>
     public ChannelReader<CapturedPacket> Packets => _queue.Reader;
 
+    /// <summary>Packets this capture takes at most (<see cref="LiveCaptureOptions.PacketLimit"/>), or null.</summary>
+    public long? PacketLimit => _options.PacketLimit;
+
     /// <summary>Packets taken from libpcap so far (saved, queued or dropped by the queue); cheaper than <see cref="Counters"/>.</summary>
     public long PacketsTaken => Interlocked.Read(ref _received);
 

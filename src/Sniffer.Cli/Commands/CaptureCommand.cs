@@ -67,7 +67,7 @@ internal static class CaptureCommand
                 SaveTo = parse.GetValue(writeOption)?.FullName,
                 PacketLimit = parse.GetValue(countOption),
             };
-            var stop = new LiveStopConditions(parse.GetValue(durationOption), parse.GetValue(countOption));
+            TimeSpan? duration = parse.GetValue(durationOption);
             FileInfo? output = parse.GetValue(writeOption);
             string? db = parse.GetValue(noStoreOption) ? null
                 : parse.GetValue(dbOption)?.FullName ?? (output is null ? null : SessionStore.DefaultPathFor(output.FullName));
@@ -86,8 +86,8 @@ internal static class CaptureCommand
             });
             Console.Error.WriteLine($"Capturing on '{capture.InterfaceName}' ({capture.LinkType}){(options.Filter is null ? "" : $", filter \"{options.Filter}\"")}; Ctrl-C stops");
             LiveCaptureResult result = parse.GetValue(uiOption) && store is not null
-                ? RunWithView(capture, pipeline, stop, store, cancel)
-                : LiveAnalysis.Run(capture, pipeline, stop, cancel.Token);
+                ? RunWithView(capture, pipeline, duration, store, cancel)
+                : LiveAnalysis.Run(capture, pipeline, duration, cancel.Token);
             store?.EndCapture(CaptureIngest.Totals(pipeline.Statistics));
             store?.Complete();
             SummaryPrinter.PrintLive(result, pipeline, counting, output?.FullName);
@@ -105,10 +105,10 @@ internal static class CaptureCommand
     /// Browsing never pauses the capture; quitting the view (or the capture's own stop condition) ends it.
     /// </summary>
     private static LiveCaptureResult RunWithView(LiveCapture capture, AnalysisPipeline pipeline,
-        LiveStopConditions stop, SessionStoreWriter store, CancellationTokenSource cancel)
+        TimeSpan? duration, SessionStoreWriter store, CancellationTokenSource cancel)
     {
         Task<LiveCaptureResult> capturing = Task.Factory.StartNew(
-            () => LiveAnalysis.Run(capture, pipeline, stop, cancel.Token), TaskCreationOptions.LongRunning);
+            () => LiveAnalysis.Run(capture, pipeline, duration, cancel.Token), TaskCreationOptions.LongRunning);
         if (Console.IsInputRedirected || Console.IsOutputRedirected)
         {
             Console.Error.WriteLine("sniffer: not a terminal, so no interactive view; capturing until a stop condition or Ctrl-C");

@@ -99,7 +99,7 @@ internal static class DemoCommand
             store.BeginCapture(new CaptureSource(files.Capture) { Interface = capture.InterfaceName, Filter = captureOptions.Filter });
             using var stopCapture = CancellationTokenSource.CreateLinkedTokenSource(ct);
             Task<LiveCaptureResult> capturing = Task.Factory.StartNew(
-                () => LiveAnalysis.Run(capture, pipeline, new LiveStopConditions(null, null), stopCapture.Token),
+                () => LiveAnalysis.Run(capture, pipeline, duration: null, stopCapture.Token),
                 TaskCreationOptions.LongRunning);
             GeneratorLog log;
             try

@@ -27,7 +27,7 @@ public sealed class LiveCaptureTests
         using LiveCapture capture = LiveCapture.Start(new LiveCaptureOptions { InterfaceName = "lo", Filter = $"tcp port {port}" });
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // bound: never hang CI
         LiveCaptureResult? result = null;
-        var analysis = new Thread(() => result = LiveAnalysis.Run(capture, pipeline, new LiveStopConditions(null, null), stop.Token));
+        var analysis = new Thread(() => result = LiveAnalysis.Run(capture, pipeline, duration: null, stop.Token));
         analysis.Start();
 
         var server = Task.Run(() => Serve(listener, Connections));

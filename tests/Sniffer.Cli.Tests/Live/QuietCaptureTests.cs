@@ -22,7 +22,7 @@ public sealed class QuietCaptureTests
         using LiveCapture capture = LiveCapture.Start(new LiveCaptureOptions { InterfaceName = "lo", Filter = $"tcp port {port}" });
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         Task<LiveCaptureResult> capturing = Task.Factory.StartNew(
-            () => LiveAnalysis.Run(capture, pipeline, new LiveStopConditions(null, null), stop.Token), TaskCreationOptions.LongRunning);
+            () => LiveAnalysis.Run(capture, pipeline, duration: null, stop.Token), TaskCreationOptions.LongRunning);
         try
         {
             using (var client = new TcpClient())
