@@ -1,4 +1,5 @@
 using Sniffer.TestSupport;
+using Sniffer.Ui.Views;
 using Terminal.Gui.Input;
 using Xunit;
 
@@ -39,6 +40,19 @@ public sealed class TabTests : IDisposable
         ui.Press(new Key('6'));
         Assert.NotNull(ui.Window.AnomalyPage.Source);
         Assert.Contains("a test anomaly", ui.Screen);
+    }
+
+    [Fact]
+    public void Quitting_reads_no_tab_that_was_never_shown()
+    {
+        using var reader = _database.OpenReader();
+        var ui = new UiHarness(reader);
+        ListPage[] neverShown = [.. ui.Window.Pages.Skip(1), ui.Window.AnomalyPage];
+
+        ui.Dispose();
+
+        // Tabs brings each remaining page to the front as the window takes them out; none may query the store.
+        Assert.All(neverShown, page => Assert.Null(page.Source));
     }
 
     [Fact]

@@ -26,6 +26,7 @@ internal sealed class MainWindow : Window
     private readonly Func<string>? _liveStatus;
     private readonly string _title;
     private Task<string>? _timingText;
+    private bool _closing;
 
     public MainWindow(SessionStoreReader reader, string title, Func<string>? liveStatus)
     {
@@ -127,6 +128,7 @@ internal sealed class MainWindow : Window
 
     private void OnTabChanged()
     {
+        if (_closing) return;
         CurrentList?.EnsureLoaded();
         FilterField.Text = CurrentList?.CurrentFilter?.ToString() ?? "";
         if (Tabs.Value == _timingPage) _timingText ??= Task.Run(() => Views.TimingText.Build(_reader));
@@ -207,10 +209,12 @@ internal sealed class MainWindow : Window
 
     /// <summary>
     /// Tabs throws from its own Dispose when its pages are still inside it (API-FACTS pitfall 1): take them out
-    /// and dispose them first.
+    /// and dispose them first. Taking a page out brings the next one to the front, which must not read its list
+    /// on the way out.
     /// </summary>
     protected override void Dispose(bool disposing)
     {
+        _closing = true;
         if (disposing)
         {
             foreach (View page in Tabs.TabCollection.ToList())
