@@ -17,7 +17,8 @@ public static class HelperProgram
     {
         ["ingest-until-killed", string db] => IngestUntilKilled(db),
         ["ingest-until-interrupted", string db] => IngestUntilInterrupted(db),
-        ["bench", string db, string count] => StorageBenchmark.Run(db, int.Parse(count)),
+        ["bench", string db, string count] => StorageBenchmark.Run(db, int.Parse(count), withFlows: false),
+        ["bench", string db, string count, "--flows"] => StorageBenchmark.Run(db, int.Parse(count), withFlows: true),
         ["bench-queries", string db] => StorageBenchmark.Queries(db),
         ["bench-engine", string folder, string count] => StorageBenchmark.EngineCeiling(folder, int.Parse(count)),
         _ => Usage(),
@@ -67,7 +68,7 @@ public static class HelperProgram
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: Sniffer.Storage.Tests.dll ingest-until-killed DB | ingest-until-interrupted DB | bench DB COUNT | bench-queries DB | bench-engine FOLDER COUNT");
+        Console.Error.WriteLine("usage: Sniffer.Storage.Tests.dll ingest-until-killed DB | ingest-until-interrupted DB | bench DB COUNT [--flows] | bench-queries DB | bench-engine FOLDER COUNT");
         return 2;
     }
 }

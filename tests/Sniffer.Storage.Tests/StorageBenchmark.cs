@@ -6,11 +6,13 @@ namespace Sniffer.Storage.Tests;
 /// <summary>
 /// Throughput and query figures for the report, not a test: <c>dotnet Sniffer.Storage.Tests.dll bench DB COUNT</c>.
 /// Exchanges without bodies, four per flow, 50 hosts, one flow in ten answered 304. The figures measured, and the
-/// profile that explains them, are in SCHEMA.md ("Performance") beside the store's code.
+/// profile that explains them, are in SCHEMA.md ("Performance") beside the store's code. With <c>--flows</c> each
+/// flow's record is stored too, as a capture's are: the database the UI's first-screen timing opens
+/// (tests/tools/ui-first-screen.sh), whose front list is the flows.
 /// </summary>
 internal static class StorageBenchmark
 {
-    public static int Run(string db, int count)
+    public static int Run(string db, int count, bool withFlows)
     {
         if (File.Exists(db))
         {
@@ -25,7 +27,11 @@ internal static class StorageBenchmark
             // Each exchange is new, its time after the one before, as in a capture: lists ordered by time then read
             // the file in order, and duplicates of one record do not cluster. The emitting thread builds them while
             // the writer thread stores, so their cost is not the store's.
-            for (int i = 0; i < count; i++) writer.Emit(SyntheticRecords.PlainHttp(i / 4 + 1, i % 4 + 1));
+            for (int i = 0; i < count; i++)
+            {
+                if (withFlows && i % 4 == 0) writer.Emit(SyntheticRecords.Flow(i / 4 + 1));
+                writer.Emit(SyntheticRecords.PlainHttp(i / 4 + 1, i % 4 + 1));
+            }
             writer.Complete();
         }
         clock.Stop();
