@@ -3,7 +3,8 @@
 # throughput, peak resident memory (/usr/bin/time -v) and the ratios against tshark (issue 11, item 1).
 #
 # usage: tests/tools/compare.sh CAPTURE [--workers N] [--keep]
-#   SNIFFER=path/to/sniffer  use this build instead of publishing src/Sniffer.Cli in Release (about a minute)
+#   SNIFFER=path/to/sniffer  use this build instead of publishing the installed one (src/Sniffer.Cli with the release
+#                            profile: precompiled, self-contained; a few minutes)
 #   --workers N              Sniffer's flow workers for the multi-core runs (default: the number of cores)
 #   --keep                   keep the scratch folder (Sniffer's database, tshark's and tcpflow's output)
 #
@@ -21,7 +22,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --workers) workers="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) capture="$1"; shift ;;
   esac
 done
@@ -36,8 +37,8 @@ cleanup() { if [ "$keep" = 1 ]; then echo "kept $scratch"; else rm -rf "$scratch
 trap cleanup EXIT
 
 if [ -z "${SNIFFER:-}" ]; then
-  echo "publishing Sniffer (Release) ..." >&2
-  dotnet publish "$repo/src/Sniffer.Cli/Sniffer.Cli.csproj" -c Release -m:1 -o "$scratch/sniffer-build" >"$scratch/publish.log" 2>&1 \
+  echo "publishing Sniffer with the release profile ..." >&2
+  dotnet publish "$repo/src/Sniffer.Cli" -p:PublishProfile=release -m:1 -o "$scratch/sniffer-build" >"$scratch/publish.log" 2>&1 \
     || { cat "$scratch/publish.log" >&2; exit 1; }
   SNIFFER="$scratch/sniffer-build/sniffer"
 fi
