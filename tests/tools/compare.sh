@@ -31,17 +31,12 @@ for tool in tshark tcpflow /usr/bin/time python3; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y tshark tcpflow time python3" >&2; exit 2; }
 done
 
-repo="$(cd "$(dirname "$0")/../.." && pwd)"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/sniffer-compare.XXXXXX")"
 cleanup() { if [ "$keep" = 1 ]; then echo "kept $scratch"; else rm -rf "$scratch"; fi; }
 trap cleanup EXIT
 
-if [ -z "${SNIFFER:-}" ]; then
-  echo "publishing Sniffer with the release profile ..." >&2
-  dotnet publish "$repo/src/Sniffer.Cli" -p:PublishProfile=release -m:1 -o "$scratch/sniffer-build" >"$scratch/publish.log" 2>&1 \
-    || { cat "$scratch/publish.log" >&2; exit 1; }
-  SNIFFER="$scratch/sniffer-build/sniffer"
-fi
+. "$(dirname "$0")/installed-sniffer.sh"
+use_installed_sniffer "$scratch"
 
 size=$(stat -c %s "$capture")
 results="$scratch/results.tsv"

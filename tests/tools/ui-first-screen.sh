@@ -21,18 +21,13 @@ done
 [ -n "$database" ] && [ -f "$database" ] || { echo "usage: $0 DB [--runs N]" >&2; exit 2; }
 for tool in tmux bc; do command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y tmux bc" >&2; exit 2; }; done
 
-repo="$(cd "$(dirname "$0")/../.." && pwd)"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/sniffer-ui-time.XXXXXX")"
 session="sniffer-ui-time-$$"
 cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$scratch"; }
 trap cleanup EXIT
 
-if [ -z "${SNIFFER:-}" ]; then
-  echo "publishing Sniffer with the release profile ..." >&2
-  dotnet publish "$repo/src/Sniffer.Cli" -p:PublishProfile=release -m:1 -o "$scratch/sniffer-build" >"$scratch/publish.log" 2>&1 \
-    || { cat "$scratch/publish.log" >&2; exit 1; }
-  SNIFFER="$scratch/sniffer-build/sniffer"
-fi
+. "$(dirname "$0")/installed-sniffer.sh"
+use_installed_sniffer "$scratch"
 
 times=()
 for run in $(seq 1 "$runs"); do
