@@ -19,8 +19,8 @@
 # reserved for benchmarks (RFC 2544 appendix C.2.2, RFC 6890) and exist only inside the namespaces: the server
 # namespace holds 198.18.0.1..N, one `sniffer serve` (HTTP 80, SMTP 25, IMAP 143) per address, and the client
 # namespace 198.18.0.100, where `sniffer capture -i <veth> -w OUT.pcap --db OUT.sniffer.db` and N
-# `sniffer generate --scenario all` (seeds 1..N) run. Each generator has its own servers because the imap scenario
-# expects the mail it sends during IDLE to be the one that arrives in the shared mailbox.
+# `sniffer generate --scenario all` (seeds 1..N) run. Each generator has its own servers, so the traffic is several
+# client-server pairs as on a real network and each server's mailboxes hold one generator's mail.
 # The generators, their servers and the capture share this machine's cores, where on a real network the traffic
 # comes from other machines; so the capture runs at nice -10, ahead of the generators (and of other work on a shared
 # machine). --no-priority measures without that.

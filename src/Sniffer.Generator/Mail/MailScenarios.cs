@@ -16,6 +16,9 @@ internal static class MailScenarios
     /// <summary>An IMAP session fetches at most this many messages, so a big mailbox does not make a long run.</summary>
     private const int MaxFetchedPerSession = 20;
 
+    /// <summary>IDLEs ended by other clients' mail before this client's own arrives, at most.</summary>
+    private const int MaxIdleRounds = 10;
+
     /// <summary>
     /// Two sessions: the first user authenticates with AUTH PLAIN and sends two mails on one connection (the
     /// first to every other user and to the refused recipient), the second user with AUTH LOGIN sends one back.
@@ -107,7 +110,9 @@ internal static class MailScenarios
         IList<IMessageSummary> summaries;
         using (var step = MailSockets.StepTimeout(context))
             summaries = await inbox.FetchAsync(newest, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Size | MessageSummaryItems.Flags, step.Token);
+        // Flag changes made by other sessions arrive as unsolicited FETCH responses without a UID: not answers.
         return [.. summaries
+            .Where(summary => summary.UniqueId.IsValid)
             .Select(summary => (summary.UniqueId, MessageId: summary.Envelope?.MessageId))
             .Where(message => expected.Count == 0 || (message.MessageId is not null && expected.Contains(message.MessageId)))
             .GroupBy(message => message.MessageId ?? message.UniqueId.ToString())
@@ -117,7 +122,9 @@ internal static class MailScenarios
 
     /// <summary>
     /// IDLE (RFC 2177) while another user submits a mail to this one: the server announces it with EXISTS, the
-    /// client ends IDLE with DONE and fetches the new mail. IDLE lasts at most one request timeout.
+    /// client ends IDLE with DONE and fetches the new mail. Other clients may deliver to the same mailbox meanwhile
+    /// (several generators on one server): when an EXISTS turns out to be someone else's mail, the client idles
+    /// again, as a mail client that waits for one message would. All of it within one request timeout.
     /// </summary>
     private static async Task IdleAsync(ScenarioContext context, ImapClient client, MailboxReader reader, string user, uint highestUid)
     {
@@ -127,9 +134,46 @@ internal static class MailScenarios
             return;
         }
         IMailFolder inbox = client.Inbox;
+        using var timeout = new CancellationTokenSource(context.Options.RequestTimeout);
+        MailEntry? arriving = null;
+        int countAtLastSearch = -1;
+        for (int round = 1; round <= MaxIdleRounds && !timeout.IsCancellationRequested; round++)
+        {
+            bool announced;
+            // An EXISTS that came with the last SEARCH's response (the mail arrived just after the IDLE that another
+            // client's mail ended) is not announced again: search once more instead of idling for it.
+            if (arriving is not null && inbox.Count != countAtLastSearch) announced = true;
+            else announced = await IdleUntilExistsAsync(client, inbox, timeout.Token, context.Cancellation, async () =>
+            {
+                // Sent only while the server idles ("+ idling" seen, no DONE yet), so its EXISTS is a push.
+                if (arriving is not null) return;
+                string sender = OthersThan(context.Options.MailUsers, user).FirstOrDefault() ?? user;
+                await using SmtpSubmission submission = await SmtpSubmission.OpenAsync(context, sender, "PLAIN");
+                arriving = await submission.SendAsync(MailComposer.Compose(context.Random, sender, [user], [], 1, MessageId(context, 0)));
+            });
+            if (arriving is null) continue; // another client's mail ended this IDLE before ours was sent
+            countAtLastSearch = inbox.Count;
+            if (await FindArrivedAsync(context, inbox, highestUid, arriving.MessageId) is { } uid)
+            {
+                if (!announced) context.Fail($"no EXISTS for the new mail to {user} during IDLE");
+                await reader.FetchAsync(uid, arriving.MessageId, announced);
+                return;
+            }
+            if (!announced && inbox.Count == countAtLastSearch) break; // IDLE timed out and nothing arrived since
+        }
+        context.Fail($"the mail sent to {user} during IDLE is not in the mailbox");
+    }
+
+    /// <summary>
+    /// One IDLE: runs <paramref name="whileIdling"/> once the server accepted it (unless it already ended), and ends
+    /// with DONE at the first EXISTS that grows the mailbox or when <paramref name="timeout"/> fires. Returns whether
+    /// an EXISTS came.
+    /// </summary>
+    private static async Task<bool> IdleUntilExistsAsync(ImapClient client, IMailFolder inbox, CancellationToken timeout, CancellationToken cancellation, Func<Task> whileIdling)
+    {
         int known = inbox.Count;
         bool announced = false;
-        using var done = new CancellationTokenSource(context.Options.RequestTimeout);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(timeout);
         EventHandler<EventArgs> onCountChanged = (_, _) =>
         {
             if (inbox.Count <= known || done.IsCancellationRequested) return;
@@ -137,31 +181,36 @@ internal static class MailScenarios
             done.Cancel();
         };
         inbox.CountChanged += onCountChanged;
-        MailEntry arriving;
         try
         {
-            Task idling = client.IdleAsync(done.Token, context.Cancellation);
-            // Deliver only once the server has said "+ idling": a mail that arrived before would be announced
-            // after DONE instead, and the exchange would not show the push IDLE is for. Bounded by the IDLE timeout.
-            while (!client.IsIdle && !idling.IsCompleted && !done.IsCancellationRequested) await Task.Delay(10, context.Cancellation);
-            string sender = OthersThan(context.Options.MailUsers, user).FirstOrDefault() ?? user;
-            await using (SmtpSubmission submission = await SmtpSubmission.OpenAsync(context, sender, "PLAIN"))
-                arriving = await submission.SendAsync(MailComposer.Compose(context.Random, sender, [user], [], 1, MessageId(context, 0)));
+            Task idling = client.IdleAsync(done.Token, cancellation);
+            while (!client.IsIdle && !idling.IsCompleted && !done.IsCancellationRequested) await Task.Delay(10, cancellation);
+            if (client.IsIdle && !done.IsCancellationRequested) await whileIdling();
             await idling;
         }
         finally
         {
             inbox.CountChanged -= onCountChanged;
         }
-        if (!announced) context.Fail($"no EXISTS for the new mail to {user} during IDLE");
+        return announced;
+    }
 
-        IList<UniqueId> fresh;
+    /// <summary>
+    /// The UID of the mail with <paramref name="messageId"/> that arrived after <paramref name="highestUid"/>, found by
+    /// its Message-ID rather than taken to be the newest, since other clients may deliver too (RFC 3501 §6.4.4).
+    /// </summary>
+    private static async Task<UniqueId?> FindArrivedAsync(ScenarioContext context, IMailFolder inbox, uint highestUid, string messageId)
+    {
+        IList<UniqueId> found;
         using (var step = MailSockets.StepTimeout(context))
-            fresh = await inbox.SearchAsync(SearchQuery.Uids(new UniqueIdRange(new UniqueId(highestUid + 1), UniqueId.MaxValue)), step.Token);
-        IReadOnlyList<(UniqueId Uid, string? MessageId)> arrived = await ChooseAsync(context, inbox, [.. fresh.Where(uid => uid.Id > highestUid)], [arriving.MessageId]);
-        foreach ((UniqueId uid, string? messageId) in arrived) await reader.FetchAsync(uid, messageId, announced);
-        if (arrived.Count == 0)
-            context.Fail($"the mail sent to {user} during IDLE is not in the mailbox");
+        {
+            SearchQuery query = SearchQuery.Uids(new UniqueIdRange(new UniqueId(highestUid + 1), UniqueId.MaxValue))
+                .And(SearchQuery.HeaderContains("Message-ID", messageId));
+            found = await inbox.SearchAsync(query, step.Token);
+        }
+        // "UID n:*" always matches the highest UID (RFC 3501 §6.4.8), so an older message can come back too.
+        UniqueId[] arrived = [.. found.Where(uid => uid.Id > highestUid)];
+        return arrived.Length == 0 ? null : arrived.MaxBy(uid => uid.Id);
     }
 
     private static string[] OthersThan(IReadOnlyList<string> users, string user)
