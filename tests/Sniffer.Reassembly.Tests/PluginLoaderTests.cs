@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Flows;
 using Sniffer.Core.Records;
 using Sniffer.Reassembly.Tests.Infrastructure;
+using Sniffer.TestSupport;
 
 namespace Sniffer.Reassembly.Tests;
 
@@ -94,33 +94,13 @@ public sealed class PluginLoaderTests : IDisposable
             """);
         File.WriteAllText(Path.Combine(project, "EchoPlugin.cs"), PluginSource);
 
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = project,
-        };
-        foreach (string argument in new[] { "build", "-c", "Release", "-o", output, "-nodeReuse:false", "-p:UseSharedCompilation=false", "--nologo" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-
-        using Process build = Process.Start(start)!;
-        var log = new StringBuilder();
-        build.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        build.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        build.BeginOutputReadLine();
-        build.BeginErrorReadLine();
-        if (!build.WaitForExit(BuildTimeout))
-        {
-            build.Kill(entireProcessTree: true);
-            Assert.Fail($"building the plug-in took longer than {BuildTimeout}; process {build.Id} killed.\n{log}");
-        }
-        build.WaitForExit();
-        Assert.True(build.ExitCode == 0, $"building the plug-in failed:\n{log}");
+        ProcessResult build = ExternalProgram.Run(
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+            ["build", "-c", "Release", "-o", output, "-nodeReuse:false", "-p:UseSharedCompilation=false", "--nologo"],
+            BuildTimeout,
+            new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1", ["MSBUILDDISABLENODEREUSE"] = "1" },
+            workingDirectory: project);
+        Assert.True(build.ExitCode == 0, $"building the plug-in failed:\n{build.StandardOutput}{build.StandardError}");
         return output;
     }
 

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using Sniffer.TestSupport;
 using Xunit;
 
@@ -46,20 +45,11 @@ public static class HarValidator
         }
     }
 
-    /// <summary>Runs a program bounded in time, killed by PID when it overruns; returns its exit code and merged output.</summary>
+    /// <summary>Runs a program bounded in time (<see cref="ExternalProgram"/>); returns its exit code and both outputs together.</summary>
     public static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments, TimeSpan limit, string? nodePath = null)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        if (nodePath is not null) start.Environment["NODE_PATH"] = nodePath;
-        using Process process = Process.Start(start) ?? throw new Win32Exception("could not start " + program);
-        Task<string> output = process.StandardOutput.ReadToEndAsync(), error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(limit))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} ran longer than {limit}");
-        }
-        return (process.ExitCode, output.Result + error.Result);
+        ProcessResult result = ExternalProgram.Run(program, arguments, limit, nodePath is null ? null : new Dictionary<string, string> { ["NODE_PATH"] = nodePath });
+        return (result.ExitCode, result.StandardOutput + result.StandardError);
     }
 }
 

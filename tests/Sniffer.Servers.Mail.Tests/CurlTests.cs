@@ -1,3 +1,4 @@
+using Sniffer.TestSupport;
 using System.Text;
 using Xunit;
 
@@ -60,6 +61,6 @@ public sealed class CurlTests
         Assert.Empty(servers.Store.Snapshot("alice", "INBOX").Messages);
     }
 
-    private static Task<(int Exit, string Output, string Error)> RunCurlAsync(string url, params string[] arguments) =>
+    private static Task<ProcessResult> RunCurlAsync(string url, params string[] arguments) =>
         ExternalTool.RunAsync(ExternalTool.Curl, ["--silent", "--show-error", "--max-time", "20", url, .. arguments]);
 }

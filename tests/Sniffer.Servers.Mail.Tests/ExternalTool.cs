@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Sniffer.TestSupport;
 using Xunit;
 
 namespace Sniffer.Servers.Mail.Tests;
@@ -16,7 +16,7 @@ public sealed class CurlFactAttribute() : ToolFactAttribute(ExternalTool.Curl, "
 
 public sealed class SwaksFactAttribute() : ToolFactAttribute(ExternalTool.Swaks, "swaks");
 
-/// <summary>Runs an outside client with a time limit; one still running at the limit is killed by its process id.</summary>
+/// <summary>The outside mail clients, run with a time limit (<see cref="ExternalProgram"/>).</summary>
 internal static class ExternalTool
 {
     public const string Curl = "/usr/bin/curl";
@@ -24,30 +24,7 @@ internal static class ExternalTool
 
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
-    public static async Task<(int Exit, string Output, string Error)> RunAsync(string path, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{path} did not start");
-        process.StandardInput.Close();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(Limit);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{path} did not finish within {Limit.TotalSeconds} s");
-        }
-        return (process.ExitCode, await output, await error);
-    }
+    /// <summary>Runs off the test's thread, so the servers it talks to keep being served meanwhile.</summary>
+    public static Task<ProcessResult> RunAsync(string path, params string[] arguments) =>
+        Task.Run(() => ExternalProgram.Run(path, arguments, Limit));
 }

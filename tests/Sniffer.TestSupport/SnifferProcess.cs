@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Sniffer.TestSupport;
 
@@ -39,45 +38,15 @@ public static class SnifferProcess
     /// <summary>Starts sniffer with its output redirected; pair with <see cref="WaitForExit"/>.</summary>
     public static Process Start(params string[] arguments) => Start(prefix: [], arguments, program: "dotnet");
 
-    private static Process Start(string[] prefix, string[] arguments, string program, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
-        foreach (string argument in prefix) start.ArgumentList.Add(argument);
-        start.ArgumentList.Add(Assembly);
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start sniffer");
-        process.StandardInput.Close();
-        return process;
-    }
+    private static Process Start(string[] prefix, string[] arguments, string program, IReadOnlyDictionary<string, string>? environment = null) =>
+        ExternalProgram.Start(program, [.. prefix, Assembly, .. arguments], environment);
 
-    public static ProcessResult WaitForExit(Process process, params string[] arguments)
-    {
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Limit))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sniffer {string.Join(' ', arguments)} ran longer than {Limit.TotalSeconds} s");
-        }
-        return new ProcessResult(process.ExitCode, output.Result, error.Result);
-    }
+    public static ProcessResult WaitForExit(Process process, params string[] arguments) =>
+        ExternalProgram.WaitForExit(process, Limit, $"sniffer {string.Join(' ', arguments)}");
 
     /// <summary>Sends SIGINT, as Ctrl-C in a terminal does.</summary>
     public static void Interrupt(Process process) => Signal(process, "INT");
 
     /// <summary>Sends a signal by name (INT, TERM…) with kill(1).</summary>
-    public static void Signal(Process process, string signal)
-    {
-        using Process kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-        kill.WaitForExit(5000);
-    }
+    public static void Signal(Process process, string signal) => ExternalProgram.Signal(process, signal);
 }

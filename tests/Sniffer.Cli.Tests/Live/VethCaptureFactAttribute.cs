@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Sniffer.TestSupport;
 using Xunit;
 
 namespace Sniffer.Cli.Tests.Live;
@@ -16,21 +16,17 @@ public sealed class VethCaptureFactAttribute : FactAttribute
         if (Unavailable.Value is { } reason) Skip = "a capture between network namespaces is not possible here: " + reason;
     }
 
-    /// <summary>Runs a short command, bounded in time; its exit code, or -1 when it overran and was killed.</summary>
+    /// <summary>Runs a short system command, bounded in time; its exit code, or -1 when it overran and was killed.</summary>
     internal static int Run(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+        try
         {
-            process.Kill(entireProcessTree: true);
+            return ExternalProgram.Run(program, arguments, TimeSpan.FromSeconds(30)).ExitCode;
+        }
+        catch (TimeoutException)
+        {
             return -1;
         }
-        Task.WaitAll(output, error);
-        return process.ExitCode;
     }
 
     private static string? Probe()

@@ -77,36 +77,18 @@ public sealed class VethZeroDropTests : IDisposable
     /// </summary>
     private static ProcessResult RunScript(string pcap, params string[] options)
     {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "tests", "tools", "veth-capture.sh"));
-        start.ArgumentList.Add(pcap);
-        foreach (string option in options) start.ArgumentList.Add(option);
-        start.Environment["SNIFFER"] = Path.Combine(AppContext.BaseDirectory, "sniffer");
-        using Process script = Process.Start(start) ?? throw new InvalidOperationException("could not start bash");
+        using Process script = ExternalProgram.Start("bash",
+            [Path.Combine(RepositoryPaths.Root, "tests", "tools", "veth-capture.sh"), pcap, .. options],
+            new Dictionary<string, string> { ["SNIFFER"] = Path.Combine(AppContext.BaseDirectory, "sniffer") });
         try
         {
-            Task<string> output = script.StandardOutput.ReadToEndAsync();
-            Task<string> error = script.StandardError.ReadToEndAsync();
-            if (!script.WaitForExit(Limit))
-            {
-                Signal("TERM", script.Id);
-                if (!script.WaitForExit(TimeSpan.FromSeconds(30))) script.Kill(entireProcessTree: true);
-                throw new TimeoutException($"veth-capture.sh ran longer than {Limit.TotalMinutes} min: {error.Result}");
-            }
-            return new ProcessResult(script.ExitCode, output.Result, error.Result);
+            return ExternalProgram.WaitForExit(script, Limit, "veth-capture.sh", terminateFirst: TimeSpan.FromSeconds(30));
         }
         finally
         {
             foreach (string side in new[] { "server", "client" }) Run("ip", "netns", "del", $"sniffer-veth-{script.Id}-{side}");
         }
     }
-
-    private static void Signal(string signal, int pid) => Run("kill", $"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Runs a short system command whose outcome does not matter (a namespace may already be gone).</summary>
     private static void Run(string program, params string[] arguments) => VethCaptureFactAttribute.Run(program, arguments);

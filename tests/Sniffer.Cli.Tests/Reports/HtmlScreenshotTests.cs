@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using Sniffer.TestSupport;
 using Xunit;
 
@@ -25,22 +24,12 @@ public sealed class HtmlScreenshotTests
         try
         {
             string png = Path.Combine(folder, "report.png");
-            var start = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "tests", "tools", "html-report-screenshot.sh"));
-            start.ArgumentList.Add(Path.Combine(RepositoryPaths.Captures, "demo.pcap"));
-            start.ArgumentList.Add(png);
-            start.ArgumentList.Add("1200x1600");
-            start.Environment["SNIFFER"] = "dotnet " + Path.Combine(AppContext.BaseDirectory, "sniffer.dll");
-            using Process script = Process.Start(start)!;
-            Task<string> error = script.StandardError.ReadToEndAsync();
-            script.StandardOutput.ReadToEnd();
-            if (!script.WaitForExit(TimeSpan.FromMinutes(2)))
-            {
-                script.Kill(entireProcessTree: true);
-                Assert.Fail("the screenshot took longer than 2 minutes");
-            }
+            ProcessResult script = ExternalProgram.Run("sh",
+                [Path.Combine(RepositoryPaths.Root, "tests", "tools", "html-report-screenshot.sh"), Path.Combine(RepositoryPaths.Captures, "demo.pcap"), png, "1200x1600"],
+                TimeSpan.FromMinutes(2),
+                new Dictionary<string, string> { ["SNIFFER"] = "dotnet " + Path.Combine(AppContext.BaseDirectory, "sniffer.dll") });
 
-            Assert.True(script.ExitCode == 0, error.Result);
+            Assert.True(script.ExitCode == 0, script.StandardError);
             byte[] image = File.ReadAllBytes(png);
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A], image[..8]); // PNG signature (§5.2)
             // IHDR (PNG §11.2.2): width and height right after the chunk's length and type.

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Sniffer.TestSupport;
 
 namespace Sniffer.Integration.Tests.Tcp;
 
@@ -32,19 +32,11 @@ public static partial class TsharkConversations
     /// </summary>
     public static IReadOnlyDictionary<string, long> PayloadBytesByDirection(string capture)
     {
-        var start = new ProcessStartInfo("tshark") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])["-r", capture, "-T", "fields", "-E", "separator=\t", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "ipv6.dst", "-e", "tcp.dstport", "-e", "tcp.len", "-Y", "tcp"])
-            start.ArgumentList.Add(argument);
-        using Process tshark = Process.Start(start)!;
-        Task<string> output = tshark.StandardOutput.ReadToEndAsync();
-        _ = tshark.StandardError.ReadToEndAsync();
-        if (!tshark.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            tshark.Kill(entireProcessTree: true);
-            throw new TimeoutException("tshark ran longer than 60 s on " + capture);
-        }
+        string fields = ExternalProgram.Run("tshark",
+            ["-r", capture, "-T", "fields", "-E", "separator=\t", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "ipv6.dst", "-e", "tcp.dstport", "-e", "tcp.len", "-Y", "tcp"],
+            TimeSpan.FromSeconds(60)).StandardOutput;
         var totals = new Dictionary<string, long>();
-        foreach (string line in output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (string line in fields.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] cells = line.Split('\t');
             string source = $"{First(cells[0], cells[1])}:{cells[2]}", destination = $"{First(cells[3], cells[4])}:{cells[5]}";
