@@ -325,14 +325,7 @@ public sealed class SessionStoreWriter : IRecordSink, IDisposable
             {
                 if (documents.Count > 0) _database.GetCollection(collection).InsertBulk(documents, documents.Count);
             }
-            if (batch.Bodies.Count > 0)
-            {
-                var bodies = _database.GetStorage<string>(StoreCollections.BodyFiles, StoreCollections.BodyChunks);
-                foreach (var (sha256, content) in batch.Bodies)
-                {
-                    if (!bodies.Exists(sha256)) bodies.Upload(sha256, sha256, new MemoryStream(content, writable: false));
-                }
-            }
+            if (batch.Bodies.Count > 0) BodyFiles.Insert(_database, batch.Bodies);
             foreach (BsonDocument capture in dirtyCaptures) _database.GetCollection(StoreCollections.Captures).Upsert(capture);
             _database.Commit();
         }

@@ -84,6 +84,46 @@ public sealed class RoundTripTests : IDisposable
         Assert.Equal(content, reader.GetBody(sha));
     }
 
+    [Fact]
+    public void Bodies_are_stored_as_LiteDB_file_storage_stores_them()
+    {
+        // Three chunks (255 KB, 255 KB, the rest) and one: the shapes LiteStorage.Upload gives, which readers rely on.
+        byte[] large = new byte[600_000];
+        Random.Shared.NextBytes(large);
+        string largeSha = Convert.ToHexStringLower(SHA256.HashData(large));
+        string written = _folder.File("written.sniffer.db");
+        using (var writer = SessionStoreWriter.Open(written))
+        {
+            writer.BeginCapture(new CaptureSource("x"));
+            writer.Emit(SyntheticRecords.FullHttp(1, large, largeSha));
+        }
+        string uploaded = _folder.File("uploaded.db");
+        using (var reference = new LiteDB.LiteDatabase(uploaded))
+        {
+            var storage = reference.GetStorage<string>(StoreCollections.BodyFiles, StoreCollections.BodyChunks);
+            storage.Upload(largeSha, largeSha, new MemoryStream(large));
+            storage.Upload(new string('a', 64), new string('a', 64), new MemoryStream([1, 2, 3]));
+        }
+
+        using var ours = new LiteDB.LiteDatabase($"Filename={written};ReadOnly=true");
+        using var theirs = new LiteDB.LiteDatabase($"Filename={uploaded};ReadOnly=true");
+        foreach (string id in new[] { largeSha, new string('a', 64) })
+        {
+            LiteDB.BsonDocument file = ours.GetCollection(StoreCollections.BodyFiles).FindById(id);
+            LiteDB.BsonDocument expected = theirs.GetCollection(StoreCollections.BodyFiles).FindById(id);
+            Assert.Equal(expected.Keys.Order(), file.Keys.Order());
+            foreach (string field in expected.Keys.Where(k => k != "uploadDate")) Assert.Equal(expected[field], file[field]);
+            Assert.Equal(expected["uploadDate"].Type, file["uploadDate"].Type);
+        }
+        Assert.Equal(3, ours.GetCollection(StoreCollections.BodyFiles).FindById(largeSha)["chunks"].AsInt32);
+        Assert.Equal(
+            theirs.GetCollection(StoreCollections.BodyChunks).FindAll().OrderBy(c => c["_id"]).Select(c => c.ToString()),
+            ours.GetCollection(StoreCollections.BodyChunks).FindAll().OrderBy(c => c["_id"]).Select(c => c.ToString()));
+        using var read = new MemoryStream();
+        ours.GetStorage<string>(StoreCollections.BodyFiles, StoreCollections.BodyChunks).Download(largeSha, read);
+        Assert.Equal(large, read.ToArray());
+    }
+
     public static TheoryData<string> ProjectCaptures() => new(Directory.GetFiles(Path.Combine(RepositoryPaths.Captures, "tcp"), "*.pcap").Select(Path.GetFileName)!);
 
     [Theory]
