@@ -42,10 +42,36 @@ public static class SessionStore
             CheckSchema(database, path, readOnly);
             return database;
         }
+        catch (LiteException error)
+        {
+            DisposeBroken(database);
+            // LiteDB replays the write-ahead log on the first read: a log left by a writer that was killed, beside a
+            // data file deleted and made anew, describes pages the new file does not have.
+            string log = LogPathOf(path);
+            throw new SessionStoreException(File.Exists(log)
+                ? $"{path} cannot be read (LiteDB: {error.Message}); its write-ahead log {log} may belong to a database that was deleted without it"
+                : $"{path} cannot be read (LiteDB: {error.Message})", error);
+        }
         catch
         {
-            database.Dispose();
+            DisposeBroken(database);
             throw;
+        }
+    }
+
+    /// <summary>LiteDB's write-ahead log beside a data file: "x.sniffer.db" → "x.sniffer-log.db".</summary>
+    public static string LogPathOf(string path) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path));
+
+    private static void DisposeBroken(LiteDatabase database)
+    {
+        try
+        {
+            database.Dispose();
+        }
+        catch (LiteException)
+        {
+            // Closing checkpoints the same broken log; the error that made us close says what is wrong.
         }
     }
 

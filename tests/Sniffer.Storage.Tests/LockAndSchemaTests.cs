@@ -45,6 +45,32 @@ public sealed class LockAndSchemaTests : IDisposable
     }
 
     [Fact]
+    public void A_write_ahead_log_left_beside_a_new_database_is_named_in_a_clear_error()
+    {
+        // A writer killed mid-run leaves NAME-log.db; deleting only NAME.db and opening it again finds the stale log.
+        string killed = _folder.File("killed.sniffer.db");
+        string fresh = _folder.File("fresh.sniffer.db");
+        using (var writer = SessionStoreWriter.Open(killed, new SessionStoreWriterOptions { BatchSize = 1 }))
+        {
+            writer.BeginCapture(new CaptureSource("x"));
+            // 12 MB of bodies pass LiteDB's checkpoint (1,000 pages of log): the log then holds only later pages.
+            for (int i = 1; i <= 12; i++)
+            {
+                byte[] body = new byte[1 << 20];
+                Random.Shared.NextBytes(body);
+                writer.Emit(SyntheticRecords.FullHttp(i, body, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body))));
+            }
+            for (int i = 1; i <= 50; i++) writer.Emit(SyntheticRecords.Flow(i));
+            writer.Flush();
+            File.Copy(SessionStore.LogPathOf(killed), SessionStore.LogPathOf(fresh));
+        }
+
+        var refusal = Assert.Throws<SessionStoreException>(() => SessionStoreWriter.Open(fresh));
+        Assert.StartsWith($"{fresh} cannot be read (LiteDB: ", refusal.Message);
+        Assert.EndsWith($"its write-ahead log {SessionStore.LogPathOf(fresh)} may belong to a database that was deleted without it", refusal.Message);
+    }
+
+    [Fact]
     public void A_database_of_another_schema_version_is_refused_with_both_versions()
     {
         string db = _folder.File("old.sniffer.db");
