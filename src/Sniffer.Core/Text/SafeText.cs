@@ -11,6 +11,13 @@ public static class SafeText
     /// <summary>Decodes UTF-8 leniently and escapes control characters; cuts to <paramref name="maxChars"/> with "…".</summary>
     public static string FromBytes(ReadOnlySpan<byte> bytes, int maxChars = 4096)
     {
+        // Printable ASCII, nearly every protocol line, is its own escape: one vectorised scan and one copy, where
+        // the rune-by-rune path below costs a string per character (an IMAP server's every line goes through here).
+        ReadOnlySpan<byte> shown = bytes.Length > maxChars ? bytes[..maxChars] : bytes;
+        if (shown.IndexOfAnyExceptInRange((byte)' ', (byte)'~') < 0)
+        {
+            return shown.Length == bytes.Length ? Encoding.ASCII.GetString(shown) : string.Concat(Encoding.ASCII.GetString(shown), "…");
+        }
         var builder = new StringBuilder(Math.Min(bytes.Length, maxChars) + 8);
         while (!bytes.IsEmpty && builder.Length < maxChars)
         {
@@ -31,7 +38,7 @@ public static class SafeText
     /// <summary>Escapes control characters in text that came from a capture (a parsed header value, a subject).</summary>
     public static string Escape(string text)
     {
-        if (!NeedsEscaping(text)) return text;
+        if (text.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0 || !NeedsEscaping(text)) return text;
         var builder = new StringBuilder(text.Length + 16);
         foreach (Rune rune in text.EnumerateRunes()) AppendRune(builder, rune);
         return builder.ToString();
@@ -54,7 +61,8 @@ public static class SafeText
     {
         if (!IsUnsafe(rune))
         {
-            builder.Append(rune.ToString());
+            Span<char> utf16 = stackalloc char[2];
+            builder.Append(utf16[..rune.EncodeToUtf16(utf16)]);
             return;
         }
         switch (rune.Value)
