@@ -477,6 +477,7 @@ public sealed class ImapStreamDissector : IStreamDissector
             literal.AddMissing(literal.Remaining);
         }
         string? mailId = null;
+        string? mailSha256 = null;
         if (whole)
         {
             // The whole message goes to the shared mail model, as SMTP's DATA does.
@@ -486,6 +487,7 @@ public sealed class ImapStreamDissector : IStreamDissector
             MailMessage mail = builder.Build(Source, (++_mailMessages).ToString(System.Globalization.CultureInfo.InvariantCulture), _flow.FlowId, line.StartNs, complete);
             _sink.Emit(mail);
             mailId = mail.Id;
+            mailSha256 = mail.Sha256;
             // The literal fitted MaxLiteralBytes but the message is still cut to MaxMessageBytes, as SMTP's DATA would be.
             if (mail.Truncated) Report(MailAnomalyKinds.MessageTooLarge, $"message {mail.Id}: kept {mail.Raw.Length} of {mail.Size} bytes");
         }
@@ -505,7 +507,8 @@ public sealed class ImapStreamDissector : IStreamDissector
             CapturedBytes = literal?.ReceivedBytes ?? data.Length,
             Complete = complete,
             Truncated = literal?.Truncated ?? false,
-            Sha256 = complete && !(literal?.Truncated ?? false) ? Convert.ToHexStringLower(SHA256.HashData(data.Span)) : null,
+            // The message's hash covers every byte appended to it, so for a whole message it is this very hash.
+            Sha256 = complete && !(literal?.Truncated ?? false) ? mailSha256 ?? Convert.ToHexStringLower(SHA256.HashData(data.Span)) : null,
             Subject = fields?.Subject,
             From = fields?.From ?? [],
             To = fields?.To ?? [],

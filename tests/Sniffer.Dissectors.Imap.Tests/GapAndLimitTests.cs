@@ -74,6 +74,9 @@ public class GapAndLimitTests
         Assert.False(transfer.Truncated);
         MailMessage mail = Assert.Single(driver.Records<MailMessage>());
         Assert.Equal((10, 100L), (mail.Raw.Length, mail.Size));
+        // Both hashes cover all 100 bytes, the cut mail's too.
+        string sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(Message)));
+        Assert.Equal((sha256, sha256), (transfer.Sha256, mail.Sha256));
         Assert.Equal([MailAnomalyKinds.MessageTooLarge], driver.Anomalies.Select(a => a.Kind));
     }
 

@@ -61,6 +61,16 @@ public class ImapTokenizerTests
     }
 
     [Fact]
+    public void QuotedStringsHaveTheirEscapesUndone()
+    {
+        ImapLine line = ReadOne(ImapLineKind.Command, "a1 LOGIN \"al\\\"ice\" \"p\\\\w\" \"\" \"plain\" \"open ends\r\n");
+        Assert.Equal(["a1", "LOGIN", "al\"ice", "p\\w", "", "plain", "open ends"], line.Tokens.Select(t => t.Text));
+        Assert.Equal(ImapTokenKind.Quoted, line.Tokens[2].Kind);
+        // A backslash that ends the line has nothing to escape and stays.
+        Assert.Equal("x\\", ReadOne(ImapLineKind.Command, "a2 SELECT \"x\\\r\n").Tokens[2].Text);
+    }
+
+    [Fact]
     public void SectionsAndResponseCodesAreOneTokenEach()
     {
         ImapLine line = ReadOne(ImapLineKind.Command, "f1 UID FETCH 1:* (BODY.PEEK[HEADER.FIELDS (DATE FROM)]<0.100> FLAGS)\r\n");

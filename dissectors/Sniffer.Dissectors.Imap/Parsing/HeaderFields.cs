@@ -12,7 +12,10 @@ internal sealed record HeaderFields(string? Subject, IReadOnlyList<string> From,
         HeaderList headers;
         try
         {
-            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+            // A literal's bytes are an array already; only the header section is read from it, however long the message.
+            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out ArraySegment<byte> segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(bytes.ToArray(), writable: false);
             headers = HeaderList.Load(stream);
         }
         catch (FormatException)

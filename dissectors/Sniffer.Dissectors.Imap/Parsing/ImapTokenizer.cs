@@ -325,15 +325,25 @@ public sealed class ImapTokenizer
     /// <summary>A quoted string with <c>\"</c> and <c>\\</c> undone; an unterminated one runs to the end of the line.</summary>
     private static int ReadQuoted(ReadOnlySpan<byte> text, int i, List<ImapToken> tokens)
     {
-        var value = new ArrayBufferWriter<byte>(Math.Max(1, text.Length - i));
+        ReadOnlySpan<byte> rest = text[i..];
+        int stop = rest.IndexOfAny((byte)'"', (byte)'\\');
+        if (stop < 0 || rest[stop] == (byte)'"')
+        {
+            // No escape before the closing quote, the usual case: the value is the bytes between the quotes.
+            int length = stop < 0 ? rest.Length : stop;
+            tokens.Add(new ImapToken(ImapTokenKind.Quoted, Encoding.UTF8.GetString(rest[..length])));
+            return i + length + 1;
+        }
+        byte[] value = new byte[rest.Length];
+        int written = 0;
         for (; i < text.Length; i++)
         {
             byte c = text[i];
             if (c == (byte)'"') break;
             if (c == (byte)'\\' && i + 1 < text.Length) c = text[++i];
-            value.Write([c]);
+            value[written++] = c;
         }
-        tokens.Add(new ImapToken(ImapTokenKind.Quoted, Encoding.UTF8.GetString(value.WrittenSpan)));
+        tokens.Add(new ImapToken(ImapTokenKind.Quoted, Encoding.UTF8.GetString(value, 0, written)));
         return i + 1;
     }
 }
