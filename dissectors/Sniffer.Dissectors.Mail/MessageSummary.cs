@@ -60,12 +60,14 @@ public sealed class MessageSummary
 
     private static MessageSummary Unparsed() => new() { Problems = [HeaderSection.OverlongLineProblem] };
 
-    public static MessageSummary Parse(Stream message)
+    private static MessageSummary Parse(MemoryStream message)
     {
         MimeMessage parsed;
         try
         {
-            parsed = MimeMessage.Load(Options, message);
+            // Persistent: the parts' content stays a window on the message's bytes instead of MimeKit copying each
+            // part out (a MemoryBlockStream per part); the bytes outlive the parse, which only reads them.
+            parsed = MimeMessage.Load(Options, message, persistent: true);
         }
         catch (Exception e) when (e is FormatException or ParseException or IOException)
         {
