@@ -10,5 +10,6 @@ use_installed_sniffer() {
   echo "publishing Sniffer with the release profile ..." >&2
   dotnet publish "$repo/src/Sniffer.Cli" -p:PublishProfile=release -m:1 -o "$1/sniffer-build" >"$1/publish.log" 2>&1 \
     || { cat "$1/publish.log" >&2; exit 1; }
-  SNIFFER="$1/sniffer-build/sniffer"
+  # bin/sniffer is the command README installs: the program with the generation-0 budget it is meant to run with.
+  SNIFFER="$1/sniffer-build/bin/sniffer"
 }
