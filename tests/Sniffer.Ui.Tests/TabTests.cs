@@ -164,13 +164,12 @@ public sealed class TabTests : IDisposable
     }
 
     [Fact]
-    public async Task The_timing_tab_draws_the_distributions_and_the_savings()
+    public void The_timing_tab_draws_the_distributions_and_the_savings()
     {
         using var reader = _database.OpenReader();
         using var ui = new UiHarness(reader);
         ui.Press(new Key('5'));
-        await ui.Window.TimingReady.WaitAsync(TimeSpan.FromSeconds(30));
-        ui.Window.Tick();
+        ui.WaitForTimings();
 
         string timing = ui.Window.TimingText;
         Assert.Contains("── Handshake RTT", timing);

@@ -70,6 +70,19 @@ public sealed class UiHarness : IDisposable
         _app.LayoutAndDraw();
     }
 
+    /// <summary>
+    /// Lets the Timing tab's background computation finish and the refresh tick show it. A blocking, bounded wait and
+    /// not an await: Terminal.Gui's MainLoopSyncContext is current on the test's thread, so an await's continuation
+    /// (its timeout's too) would wait for a main-loop iteration nobody runs. A test that awaited here hung forever in CI
+    /// whenever the timings were not ready in time (dotnet-dump's dumpasync showed it parked on that await).
+    /// </summary>
+    public void WaitForTimings()
+    {
+        Xunit.Assert.True(Window.TimingReady.Wait(TimeSpan.FromSeconds(30)), "the Timing tab's text was not computed within 30 s");
+        Window.Tick();
+        _app.LayoutAndDraw();
+    }
+
     public void Dispose()
     {
         if (_session is not null) _app.End(_session);
