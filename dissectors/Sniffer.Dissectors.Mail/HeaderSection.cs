@@ -26,5 +26,14 @@ public static class HeaderSection
         return false;
     }
 
+    /// <summary>
+    /// The message as the read-only stream MimeKit parses from: a window on its array when it has one (an IMAP
+    /// literal, a built message), so a long message is not copied to read its header section or its parts.
+    /// </summary>
+    public static MemoryStream OpenRead(ReadOnlyMemory<byte> message) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(message, out ArraySegment<byte> segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(message.ToArray(), writable: false);
+
     public static string OverlongLineProblem => $"a header line is longer than {MaxLineBytes} bytes: the message was not parsed";
 }

@@ -50,13 +50,8 @@ public sealed class MessageSummary
     public static MessageSummary Parse(ReadOnlySpan<byte> message) =>
         HeaderSection.HasOverlongLine(message) ? Unparsed() : Parse(new MemoryStream(message.ToArray(), writable: false));
 
-    public static MessageSummary Parse(ReadOnlyMemory<byte> message)
-    {
-        if (HeaderSection.HasOverlongLine(message.Span)) return Unparsed();
-        return System.Runtime.InteropServices.MemoryMarshal.TryGetArray(message, out ArraySegment<byte> segment)
-            ? Parse(new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false))
-            : Parse(new MemoryStream(message.ToArray(), writable: false));
-    }
+    public static MessageSummary Parse(ReadOnlyMemory<byte> message) =>
+        HeaderSection.HasOverlongLine(message.Span) ? Unparsed() : Parse(HeaderSection.OpenRead(message));
 
     private static MessageSummary Unparsed() => new() { Problems = [HeaderSection.OverlongLineProblem] };
 

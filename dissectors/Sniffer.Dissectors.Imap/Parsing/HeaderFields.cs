@@ -12,10 +12,7 @@ internal sealed record HeaderFields(string? Subject, IReadOnlyList<string> From,
         HeaderList headers;
         try
         {
-            // A literal's bytes are an array already; only the header section is read from it, however long the message.
-            using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out ArraySegment<byte> segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(bytes.ToArray(), writable: false);
+            using var stream = HeaderSection.OpenRead(bytes);
             headers = HeaderList.Load(stream);
         }
         catch (FormatException)
