@@ -482,7 +482,7 @@ public sealed class ImapStreamDissector : IStreamDissector
         {
             // The whole message goes to the shared mail model, as SMTP's DATA does.
             using var builder = new MailMessageBuilder(_settings);
-            builder.Append(data.Span);
+            builder.AppendWhole(data);
             if (literal is { MissingBytes: > 0 } lossy) builder.AddGap(lossy.MissingBytes);
             MailMessage mail = builder.Build(Source, (++_mailMessages).ToString(System.Globalization.CultureInfo.InvariantCulture), _flow.FlowId, line.StartNs, complete);
             _sink.Emit(mail);

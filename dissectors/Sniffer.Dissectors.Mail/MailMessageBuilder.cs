@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Sniffer.Core.Dissection;
+using Sniffer.Core.IO;
 
 namespace Sniffer.Dissectors.Mail;
 
@@ -9,17 +11,17 @@ namespace Sniffer.Dissectors.Mail;
 /// </summary>
 public sealed class MailMessageBuilder : IDisposable
 {
-    private const int InitialCapacity = 16 * 1024;
-
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly long _maxKeptBytes;
-    private byte[] _kept = [];
-    private int _keptLength;
+    private readonly KeptBytes _kept;
+    private byte[]? _adopted;
 
     public MailMessageBuilder(DissectorSettings settings)
     {
         _maxKeptBytes = Math.Min(settings.MaxMessageBytes, Array.MaxLength);
+        // SMTP announces no length a parser could trust before the data (SIZE= of RFC 1870 is the client's estimate).
+        _kept = new KeptBytes(_maxKeptBytes, announcedLength: null);
     }
 
     /// <summary>Bytes appended so far.</summary>
@@ -34,19 +36,33 @@ public sealed class MailMessageBuilder : IDisposable
     public void Append(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty) return;
+        if (_adopted is not null) throw new InvalidOperationException("a message adopted whole takes no more bytes");
+        Count(bytes);
+        _kept.Append(bytes);
+    }
+
+    /// <summary>
+    /// The whole message at once, in bytes nobody changes afterwards (an IMAP literal): kept as they are, without a
+    /// copy, when they are exactly one array that fits the cap; appended like any other bytes otherwise.
+    /// </summary>
+    public void AppendWhole(ReadOnlyMemory<byte> message)
+    {
+        if (Size == 0 && message.Length <= _maxKeptBytes && MemoryMarshal.TryGetArray(message, out ArraySegment<byte> segment)
+            && segment.Offset == 0 && segment.Count == segment.Array!.Length)
+        {
+            Count(message.Span);
+            _adopted = segment.Array;
+            return;
+        }
+        Append(message.Span);
+    }
+
+    private void Count(ReadOnlySpan<byte> bytes)
+    {
         _md5.AppendData(bytes);
         _sha256.AppendData(bytes);
         if (!Has8BitData && bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0) Has8BitData = true;
         Size += bytes.Length;
-        int room = (int)Math.Min(bytes.Length, _maxKeptBytes - _keptLength);
-        if (room <= 0) return;
-        if (_keptLength + room > _kept.Length)
-        {
-            long grown = Math.Max(_kept.Length * 2L, Math.Max(InitialCapacity, _keptLength + room));
-            Array.Resize(ref _kept, (int)Math.Min(grown, _maxKeptBytes));
-        }
-        bytes[..room].CopyTo(_kept.AsSpan(_keptLength));
-        _keptLength += room;
     }
 
     /// <summary>Records a hole in the message; <paramref name="length"/> is 0 when how much was lost is unknown.</summary>
@@ -58,7 +74,7 @@ public sealed class MailMessageBuilder : IDisposable
 
     public MailMessage Build(string source, string id, long flowId, long timeNs, bool complete)
     {
-        ReadOnlyMemory<byte> raw = _kept.AsMemory(0, _keptLength);
+        byte[] raw = _adopted ?? _kept.Detach();
         return new MailMessage
         {
             FlowId = flowId,
@@ -72,12 +88,13 @@ public sealed class MailMessageBuilder : IDisposable
             Complete = complete && !HasGap,
             MissingBytes = MissingBytes,
             Has8BitData = Has8BitData,
-            Summary = MessageSummary.Parse(raw),
+            Summary = MessageSummary.Parse(raw.AsMemory()),
         };
     }
 
     public void Dispose()
     {
+        _kept.Release();
         _md5.Dispose();
         _sha256.Dispose();
     }

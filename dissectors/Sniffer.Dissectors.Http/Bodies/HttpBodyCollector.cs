@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Sniffer.Core.Dissection;
+using Sniffer.Core.IO;
 using Sniffer.Dissectors.Http.Records;
 using Sniffer.Dissectors.Http.Semantics;
 
@@ -32,7 +33,7 @@ internal sealed class HttpBodyCollector : IDisposable
     private readonly string? _boundary;
     private readonly List<ContentDecoder> _decoders = [];
     private readonly List<byte[]> _stepBuffers = [];
-    private readonly KeptContent _kept;
+    private readonly KeptBytes _kept;
     private readonly List<string> _chunkExtensions = [];
 
     private bool _decoding;
@@ -78,7 +79,7 @@ internal sealed class HttpBodyCollector : IDisposable
         }
         _decoding = _decoders.Count > 0;
         // Content codings are undone here, so only an uncoded (or kept-coded) body's length is known in advance.
-        _kept = new KeptContent(settings.MaxBodyBytes, _decoders.Count == 0 ? contentLength : null);
+        _kept = new KeptBytes(settings.MaxBodyBytes, _decoders.Count == 0 ? contentLength : null);
     }
 
     public long DecodedLength => _decodedLength;

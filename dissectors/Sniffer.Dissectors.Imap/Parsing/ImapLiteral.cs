@@ -9,6 +9,10 @@ namespace Sniffer.Dissectors.Imap.Parsing;
 /// </summary>
 public sealed class ImapLiteral
 {
+    // The declared length is trusted up front only this far: a peer that announces a huge literal and sends nothing
+    // must not make every flow hold the whole cap. Most literals (header sections, whole messages) fit.
+    private const long MaxPresizedBytes = 1024 * 1024;
+
     private readonly long _keepLimit;
     private byte[] _kept = [];
     private int _keptLength;
@@ -61,9 +65,13 @@ public sealed class ImapLiteral
         {
             if (_keptLength + keep > _kept.Length)
             {
-                // Grow geometrically but never past what was declared: a literal's size is known up front.
-                long wanted = Math.Max(_keptLength + keep, Math.Min(DeclaredLength, Math.Max(4096, _kept.Length * 2L)));
-                Array.Resize(ref _kept, (int)Math.Min(wanted, _keepLimit));
+                // A literal's size is known up front: one array of exactly that size when it is small enough to trust,
+                // else geometric growth, never past what was declared or the cap.
+                long declared = Math.Min(DeclaredLength, _keepLimit);
+                long wanted = _keptLength == 0 && declared <= MaxPresizedBytes
+                    ? declared
+                    : Math.Min(declared, Math.Max(4096, _kept.Length * 2L));
+                Array.Resize(ref _kept, (int)Math.Min(Math.Max(wanted, _keptLength + keep), _keepLimit));
             }
             bytes.Slice(0, keep).CopyTo(_kept.AsSpan(_keptLength));
             _keptLength += (int)keep;

@@ -1,13 +1,14 @@
 using System.Buffers;
 
-namespace Sniffer.Dissectors.Http.Bodies;
+namespace Sniffer.Core.IO;
 
 /// <summary>
-/// The first <c>cap</c> decoded bytes of one body. A body of announced length goes straight into an array of its
-/// final size, which <see cref="Detach"/> hands over without copying; any other body grows by doubling in pooled
-/// arrays and is copied once, into an exact-size array, at the end. Either way no array is resized per packet.
+/// The first <c>cap</c> bytes of one entity that arrives in pieces (an HTTP body, a mail message). One of announced
+/// length goes straight into an array of its final size, which <see cref="Detach"/> hands over without copying; any
+/// other grows by doubling in pooled arrays and is copied once, into an exact-size array, at the end. Either way no
+/// array is resized per packet, and what a record ends up holding is exactly the kept bytes.
 /// </summary>
-internal sealed class KeptContent
+public sealed class KeptBytes
 {
     // An announced length is trusted up to this much before any byte arrives: a peer that announces a large body
     // and sends nothing must not make every flow hold the whole cap.
@@ -21,9 +22,9 @@ internal sealed class KeptContent
     private bool _pooled;
     private int _count;
 
-    /// <param name="cap">Most bytes kept (<c>DissectorSettings.MaxBodyBytes</c>).</param>
-    /// <param name="announcedLength">The decoded length if known before the body starts (Content-Length, no content coding).</param>
-    public KeptContent(long cap, long? announcedLength)
+    /// <param name="cap">Most bytes kept (<c>DissectorSettings.MaxBodyBytes</c>, <c>MaxMessageBytes</c>).</param>
+    /// <param name="announcedLength">The length if known before the first byte (a Content-Length with no content coding).</param>
+    public KeptBytes(long cap, long? announcedLength)
     {
         _cap = (int)Math.Clamp(cap, 0, Array.MaxLength);
         _announced = announcedLength is long length && Math.Min(length, _cap) <= MaxPresizedBytes ? (int)Math.Min(length, _cap) : 0;
