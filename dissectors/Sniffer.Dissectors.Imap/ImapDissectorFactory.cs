@@ -1,13 +1,17 @@
 using System.Text;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Flows;
+using Sniffer.Dissectors.Mail;
 using Sniffer.Dissectors.Imap.Parsing;
 
 namespace Sniffer.Dissectors.Imap;
 
 /// <summary>IMAP4rev1/rev2 over TCP: bound to port 143 (RFC 9051 §1) and recognised by the greeting or a first command on any port.</summary>
-public sealed class ImapDissectorFactory : IDissectorFactory
+public sealed class ImapDissectorFactory(MessageSummaryCache? summaries = null) : IDissectorFactory
 {
+    /// <summary>Shared by the flows this factory's dissectors see (and, when the pipeline passes one, with the other mail protocols').</summary>
+    public MessageSummaryCache Summaries { get; } = summaries ?? new MessageSummaryCache();
+
     public string Name => "imap";
 
     /// <summary>143 only: 993 is IMAP inside TLS from the first byte (RFC 8314 §3.3), opaque to a passive observer.</summary>
@@ -38,5 +42,5 @@ public sealed class ImapDissectorFactory : IDissectorFactory
     private static readonly string[] Greetings = ["* OK", "* PREAUTH", "* BYE"];
 
     public IStreamDissector Create(FlowContext flow, IRecordSink sink, DissectorSettings settings) =>
-        new ImapStreamDissector(flow, sink, settings);
+        new ImapStreamDissector(flow, sink, settings, Summaries);
 }

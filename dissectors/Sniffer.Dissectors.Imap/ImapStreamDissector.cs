@@ -23,6 +23,7 @@ public sealed class ImapStreamDissector : IStreamDissector
     private readonly FlowContext _flow;
     private readonly IRecordSink _sink;
     private readonly DissectorSettings _settings;
+    private readonly MessageSummaryCache? _summaries;
     private readonly ImapTokenizer _client;
     private readonly ImapTokenizer _server;
     private readonly List<PendingCommand> _pending = [];
@@ -43,11 +44,12 @@ public sealed class ImapStreamDissector : IStreamDissector
     private int _mailMessages;
     private long _nowNs;
 
-    public ImapStreamDissector(FlowContext flow, IRecordSink sink, DissectorSettings settings)
+    public ImapStreamDissector(FlowContext flow, IRecordSink sink, DissectorSettings settings, MessageSummaryCache? summaries = null)
     {
         _flow = flow;
         _sink = sink;
         _settings = settings;
+        _summaries = summaries;
         _client = new ImapTokenizer(ImapLineKind.Command, settings);
         _server = new ImapTokenizer(ImapLineKind.Response, settings);
         if (flow.PickedUpMidStream)
@@ -481,7 +483,7 @@ public sealed class ImapStreamDissector : IStreamDissector
         if (whole)
         {
             // The whole message goes to the shared mail model, as SMTP's DATA does.
-            using var builder = new MailMessageBuilder(_settings);
+            using var builder = new MailMessageBuilder(_settings, _summaries);
             builder.AppendWhole(data);
             if (literal is { MissingBytes: > 0 } lossy) builder.AddGap(lossy.MissingBytes);
             MailMessage mail = builder.Build(Source, (++_mailMessages).ToString(System.Globalization.CultureInfo.InvariantCulture), _flow.FlowId, line.StartNs, complete);

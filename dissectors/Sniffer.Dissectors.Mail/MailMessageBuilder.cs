@@ -15,10 +15,13 @@ public sealed class MailMessageBuilder : IDisposable
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly long _maxKeptBytes;
     private readonly KeptBytes _kept;
+    private readonly MessageSummaryCache? _summaries;
     private byte[]? _adopted;
 
-    public MailMessageBuilder(DissectorSettings settings)
+    /// <param name="summaries">Where a message seen before takes its summary from; null parses every message.</param>
+    public MailMessageBuilder(DissectorSettings settings, MessageSummaryCache? summaries = null)
     {
+        _summaries = summaries;
         _maxKeptBytes = Math.Min(settings.MaxMessageBytes, Array.MaxLength);
         // SMTP announces no length a parser could trust before the data (SIZE= of RFC 1870 is the client's estimate).
         _kept = new KeptBytes(_maxKeptBytes, announcedLength: null);
@@ -75,6 +78,9 @@ public sealed class MailMessageBuilder : IDisposable
     public MailMessage Build(string source, string id, long flowId, long timeNs, bool complete)
     {
         byte[] raw = _adopted ?? _kept.Detach();
+        string sha256 = Convert.ToHexStringLower(_sha256.GetHashAndReset());
+        // The hash names the kept bytes only when the cap cut none off.
+        bool hashIsOfRaw = raw.Length == Size;
         return new MailMessage
         {
             FlowId = flowId,
@@ -84,11 +90,11 @@ public sealed class MailMessageBuilder : IDisposable
             Raw = raw,
             Size = Size,
             Md5 = Convert.ToHexStringLower(_md5.GetHashAndReset()),
-            Sha256 = Convert.ToHexStringLower(_sha256.GetHashAndReset()),
+            Sha256 = sha256,
             Complete = complete && !HasGap,
             MissingBytes = MissingBytes,
             Has8BitData = Has8BitData,
-            Summary = MessageSummary.Parse(raw.AsMemory()),
+            Summary = _summaries is not null && hashIsOfRaw ? _summaries.GetOrParse(sha256, raw) : MessageSummary.Parse(raw.AsMemory()),
         };
     }
 

@@ -1,12 +1,16 @@
 using System.Text;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Flows;
+using Sniffer.Dissectors.Mail;
 
 namespace Sniffer.Dissectors.Smtp;
 
 /// <summary>SMTP (RFC 5321) and submission (RFC 6409): bound to 25 and 587, recognised by the greeting or EHLO/HELO on any port.</summary>
-public sealed class SmtpDissectorFactory : IDissectorFactory
+public sealed class SmtpDissectorFactory(MessageSummaryCache? summaries = null) : IDissectorFactory
 {
+    /// <summary>Shared by the flows this factory's dissectors see (and, when the pipeline passes one, with the other mail protocols').</summary>
+    public MessageSummaryCache Summaries { get; } = summaries ?? new MessageSummaryCache();
+
     public string Name => "smtp";
 
     /// <summary>25 relay (RFC 5321 §4.5.4) and 587 submission (RFC 6409 §3.1); 465 is implicit TLS and never shows SMTP.</summary>
@@ -19,7 +23,7 @@ public sealed class SmtpDissectorFactory : IDissectorFactory
             : Prefix(firstBytes, "EHLO "u8, "HELO "u8);
 
     public IStreamDissector Create(FlowContext flow, IRecordSink sink, DissectorSettings settings) =>
-        new SmtpStreamDissector(flow, sink, settings);
+        new SmtpStreamDissector(flow, sink, settings, Summaries);
 
     private static ProbeResult Prefix(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second) =>
         (Compare(bytes, first), Compare(bytes, second)) switch

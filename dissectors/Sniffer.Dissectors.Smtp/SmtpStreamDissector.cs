@@ -30,6 +30,7 @@ public sealed class SmtpStreamDissector : IStreamDissector
     private readonly FlowContext _flow;
     private readonly IRecordSink _sink;
     private readonly DissectorSettings _settings;
+    private readonly MessageSummaryCache? _summaries;
     private readonly SmtpSession _session;
     private readonly Queue<Pending> _pending = new();
     private readonly List<Transaction> _open = [];
@@ -48,11 +49,12 @@ public sealed class SmtpStreamDissector : IStreamDissector
     private bool _finished;
     private long _nowNs;
 
-    public SmtpStreamDissector(FlowContext flow, IRecordSink sink, DissectorSettings settings)
+    public SmtpStreamDissector(FlowContext flow, IRecordSink sink, DissectorSettings settings, MessageSummaryCache? summaries = null)
     {
         _flow = flow;
         _sink = sink;
         _settings = settings;
+        _summaries = summaries;
         _session = new SmtpSession { FlowId = flow.FlowId, TimeNs = flow.FirstPacketNs };
         if (flow.PickedUpMidStream)
         {
@@ -280,7 +282,7 @@ public sealed class SmtpStreamDissector : IStreamDissector
                 // message; if the server refuses DATA instead, Answer() returns to commands before any content arrives.
                 transaction = _current;
                 transaction.Record.ContentCommand = "DATA";
-                transaction.Builder ??= new MailMessageBuilder(_settings);
+                transaction.Builder ??= new MailMessageBuilder(_settings, _summaries);
                 kind = Kind.Data;
                 _client = ClientState.Data;
                 _dataAtLineStart = true;
@@ -297,7 +299,7 @@ public sealed class SmtpStreamDissector : IStreamDissector
                 transaction = _current;
                 transaction.Record.ContentCommand = "BDAT";
                 transaction.Record.Chunks++;
-                transaction.Builder ??= new MailMessageBuilder(_settings);
+                transaction.Builder ??= new MailMessageBuilder(_settings, _summaries);
                 kind = Kind.Bdat;
                 _chunkRemaining = size;
                 _chunkIsLast = last;
@@ -425,12 +427,14 @@ public sealed class SmtpStreamDissector : IStreamDissector
                 }
                 _dataAtLineStart = false;
             }
+            // Only a line that starts with a dot is not content as it stands (RFC 5321 §4.5.2), so everything up to the
+            // next one goes to the message in one piece rather than line by line.
             ReadOnlySpan<byte> span = reader.UnreadSpan;
-            int newline = span.IndexOf((byte)'\n');
-            int take = newline < 0 ? span.Length : newline + 1;
+            int dotLine = span.IndexOf("\n."u8);
+            int take = dotLine < 0 ? span.Length : dotLine + 1;
             builder.Append(span[..take]);
             reader.Advance(take);
-            _dataAtLineStart = newline >= 0;
+            _dataAtLineStart = span[take - 1] == (byte)'\n';
         }
         return false;
     }

@@ -6,6 +6,7 @@ using Sniffer.Core.Records;
 using Sniffer.Decoding;
 using Sniffer.Dissectors.Http;
 using Sniffer.Dissectors.Imap;
+using Sniffer.Dissectors.Mail;
 using Sniffer.Dissectors.Smtp;
 using Sniffer.Reassembly;
 
@@ -130,8 +131,10 @@ public sealed class AnalysisPipeline : IDisposable
     {
         var registry = new DissectorRegistry();
         registry.Add(new HttpDissectorFactory());
-        registry.Add(new SmtpDissectorFactory());
-        registry.Add(new ImapDissectorFactory());
+        // One summary cache for both mail protocols: a message submitted over SMTP is parsed once, not again at each IMAP fetch.
+        var summaries = new MessageSummaryCache();
+        registry.Add(new SmtpDissectorFactory(summaries));
+        registry.Add(new ImapDissectorFactory(summaries));
         // The default folder usually does not exist; a folder the user named must.
         if (options.PluginDirectory is { } folder && (Directory.Exists(folder) || !options.PluginDirectoryIsDefault))
         {

@@ -71,10 +71,73 @@ public sealed class MailMessageBuilderTests
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Message)), mail.Sha256);
     }
 
-    private static MailMessage BuildFrom(IEnumerable<byte[]> pieces)
+    private static MailMessage BuildFrom(IEnumerable<byte[]> pieces, MessageSummaryCache? summaries = null)
     {
-        using var builder = new MailMessageBuilder(DissectorSettings.Default);
+        using var builder = new MailMessageBuilder(DissectorSettings.Default, summaries);
         foreach (byte[] piece in pieces) builder.Append(piece);
         return builder.Build("smtp", "1", flowId: 1, timeNs: 0, complete: true);
+    }
+
+    [Fact]
+    public void A_message_seen_again_takes_the_summary_it_had()
+    {
+        var summaries = new MessageSummaryCache();
+        MailMessage submitted = BuildFrom(Message.Chunk(1448), summaries);
+        MailMessage fetched = BuildWhole(Message, summaries);
+        MailMessage other = BuildWhole(Encoding.ASCII.GetBytes("Subject: other\r\n\r\nbody\r\n"), summaries);
+        Assert.Same(submitted.Summary, fetched.Summary);
+        Assert.Equal("other", other.Summary.Subject);
+        Assert.Equal((2, 1), (summaries.Parsed, summaries.Reused));
+    }
+
+    [Fact]
+    public void A_message_cut_at_the_cap_is_parsed_for_itself()
+    {
+        // Its hash covers bytes it does not keep, so it names no summary of what was kept.
+        var summaries = new MessageSummaryCache();
+        BuildWhole(Message, summaries);
+        using var builder = new MailMessageBuilder(DissectorSettings.Default with { MaxMessageBytes = 1000 }, summaries);
+        builder.AppendWhole(Message);
+        MailMessage cut = builder.Build("imap", "2", flowId: 1, timeNs: 0, complete: true);
+        Assert.Equal((1, 0), (summaries.Parsed, summaries.Reused));
+        Assert.Equal("split", cut.Summary.Subject);
+    }
+
+    [Fact]
+    public void The_cache_holds_summaries_of_at_most_its_bound_in_message_bytes_oldest_out_first()
+    {
+        byte[][] messages = Enumerable.Range(0, 5).Select(i => Encoding.ASCII.GetBytes($"Subject: {i}\r\n\r\n{new string('x', 1000)}\r\n")).ToArray();
+        var summaries = new MessageSummaryCache(maxMessageBytes: 3 * messages[0].Length);
+        foreach (byte[] message in messages) BuildWhole(message, summaries);
+        Assert.InRange(summaries.HeldBytes, 1, summaries.MaxMessageBytes);
+        BuildWhole(messages[4], summaries);
+        Assert.Equal(1, summaries.Reused);
+        BuildWhole(messages[0], summaries);
+        Assert.Equal((6, 1), (summaries.Parsed, summaries.Reused));
+
+        // A message larger than the whole bound is parsed but never held.
+        var small = new MessageSummaryCache(maxMessageBytes: 100);
+        BuildWhole(Message, small);
+        BuildWhole(Message, small);
+        Assert.Equal((2, 0, 0), (small.Parsed, small.Reused, small.HeldBytes));
+    }
+
+    [Fact]
+    public void Workers_sharing_a_cache_get_equal_summaries()
+    {
+        var summaries = new MessageSummaryCache();
+        byte[][] messages = Enumerable.Range(0, 50).Select(i => Encoding.ASCII.GetBytes($"Subject: {i % 10}\r\nMessage-ID: <{i % 10}@x>\r\n\r\nbody\r\n")).ToArray();
+        MailMessage[] built = new MailMessage[messages.Length];
+        Parallel.For(0, messages.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => built[i] = BuildWhole(messages[i], summaries));
+        for (int i = 0; i < messages.Length; i++) Assert.Equal($"{i % 10}@x", built[i].Summary.MessageId);
+        Assert.Equal(messages.Length, summaries.Parsed + summaries.Reused);
+        Assert.InRange(summaries.Parsed, 10, messages.Length);
+    }
+
+    private static MailMessage BuildWhole(byte[] message, MessageSummaryCache summaries)
+    {
+        using var builder = new MailMessageBuilder(DissectorSettings.Default, summaries);
+        builder.AppendWhole(message);
+        return builder.Build("imap", "1", flowId: 1, timeNs: 0, complete: true);
     }
 }

@@ -1,0 +1,77 @@
+namespace Sniffer.Dissectors.Mail;
+
+/// <summary>
+/// Summaries of messages already parsed, by the SHA-256 of their bytes. The same message crosses a capture several
+/// times: submitted over SMTP, relayed, then fetched over IMAP by each of its reader's clients. Parsing it with
+/// MimeKit and hashing its decoded parts is most of what mail analysis costs, and a summary depends on the bytes
+/// alone, so a message seen again takes the summary it had. One cache serves every flow of a pipeline, on any
+/// worker thread; it keeps the most recent summaries, oldest out first.
+/// </summary>
+public sealed class MessageSummaryCache
+{
+    /// <summary>
+    /// Bound on the message bytes whose summaries are held. A summary is mostly what its header fields said, a small
+    /// fraction of an ordinary message; one built to swell its summary (thousands of one-letter addresses) holds a
+    /// few times its size, so this bounds the cache at a small multiple of it in the worst case.
+    /// </summary>
+    public const long DefaultMaxMessageBytes = 32L << 20;
+
+    private readonly Dictionary<string, MessageSummary> _summaries = new(StringComparer.Ordinal);
+    private readonly Queue<(string Sha256, long Bytes)> _age = new();
+    private readonly Lock _lock = new();
+    private long _heldBytes;
+
+    public MessageSummaryCache(long maxMessageBytes = DefaultMaxMessageBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1);
+        MaxMessageBytes = maxMessageBytes;
+    }
+
+    public long MaxMessageBytes { get; }
+
+    /// <summary>Messages parsed, and messages that took the summary of one parsed before.</summary>
+    public long Parsed { get; private set; }
+
+    public long Reused { get; private set; }
+
+    /// <summary>Message bytes whose summaries are held now; never more than <see cref="MaxMessageBytes"/>.</summary>
+    public long HeldBytes
+    {
+        get
+        {
+            lock (_lock) return _heldBytes;
+        }
+    }
+
+    /// <summary>The summary of <paramref name="message"/>, whose SHA-256 (lowercase hex) is <paramref name="sha256"/>.</summary>
+    public MessageSummary GetOrParse(string sha256, ReadOnlyMemory<byte> message)
+    {
+        lock (_lock)
+        {
+            if (_summaries.TryGetValue(sha256, out MessageSummary? known))
+            {
+                Reused++;
+                return known;
+            }
+        }
+        // Parsed outside the lock so workers do not wait on each other; two that parse the same message at once
+        // get equal summaries, and the first one kept is the one later copies take.
+        MessageSummary parsed = MessageSummary.Parse(message);
+        lock (_lock)
+        {
+            Parsed++;
+            if (message.Length <= MaxMessageBytes && _summaries.TryAdd(sha256, parsed))
+            {
+                _age.Enqueue((sha256, message.Length));
+                _heldBytes += message.Length;
+                while (_heldBytes > MaxMessageBytes)
+                {
+                    (string oldest, long bytes) = _age.Dequeue();
+                    _summaries.Remove(oldest);
+                    _heldBytes -= bytes;
+                }
+            }
+        }
+        return parsed;
+    }
+}
