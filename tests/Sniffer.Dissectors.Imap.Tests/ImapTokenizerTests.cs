@@ -91,6 +91,55 @@ public class ImapTokenizerTests
         Assert.Equal("* 2 EXISTS", next!.Head);
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(65_536)]
+    [InlineData(200_000)]
+    [InlineData(3_000_000)]
+    public void A_literal_arriving_in_segments_ends_in_an_array_of_exactly_its_size(int size)
+    {
+        byte[] content = new byte[size];
+        new Random(size).NextBytes(content);
+        byte[] wire = [.. Encoding.ASCII.GetBytes($"* 1 FETCH (BODY[] {{{size}}}\r\n"), .. content, .. ")\r\n"u8];
+        ImapLine line = ReadInSegments(wire, 1448);
+        ImapLiteral literal = Assert.Single(line.Literals);
+        Assert.True(literal.Complete);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(literal.Data, out ArraySegment<byte> kept));
+        // Exactly its size: a whole message fetched this way is kept by the mail model without another copy.
+        Assert.Equal(size, kept.Array!.Length);
+        Assert.Equal(content, literal.Data.ToArray());
+    }
+
+    [Fact]
+    public void A_literal_that_announces_much_and_sends_little_holds_little()
+    {
+        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default);
+        var reader = Reader("* 1 FETCH (BODY[] {900000}\r\n0123456789");
+        Assert.Equal(ImapReadStatus.NeedMoreData, tokenizer.TryRead(ref reader, ZeroClock.Instance, out _));
+        ImapLine? cut = tokenizer.TakeUnfinished();
+        ImapLiteral literal = Assert.Single(cut!.Literals);
+        Assert.False(literal.Complete);
+        Assert.Equal("0123456789", literal.Text);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(literal.Data, out ArraySegment<byte> kept));
+        Assert.InRange(kept.Array!.Length, 10, 64 * 1024);
+    }
+
+    private static ImapLine ReadInSegments(byte[] wire, int segment)
+    {
+        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default);
+        byte[] pending = [];
+        for (int offset = 0; offset < wire.Length; offset += segment)
+        {
+            pending = [.. pending, .. wire.AsSpan(offset, Math.Min(segment, wire.Length - offset))];
+            var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(pending));
+            ImapReadStatus status = tokenizer.TryRead(ref reader, ZeroClock.Instance, out ImapLine? line);
+            pending = pending[(int)reader.Consumed..];
+            if (status == ImapReadStatus.Line) return line!;
+            Assert.Equal(ImapReadStatus.NeedMoreData, status);
+        }
+        throw new InvalidOperationException("the line never ended");
+    }
+
     private static ImapTokenizer NewTokenizer(string text) =>
         new(text.StartsWith('*') || text.StartsWith('+') ? ImapLineKind.Response : ImapLineKind.Command, DissectorSettings.Default);
 

@@ -9,9 +9,10 @@ namespace Sniffer.Dissectors.Imap.Parsing;
 /// </summary>
 public sealed class ImapLiteral
 {
-    // The declared length is trusted up front only this far: a peer that announces a huge literal and sends nothing
-    // must not make every flow hold the whole cap. Most literals (header sections, whole messages) fit.
-    private const long MaxPresizedBytes = 1024 * 1024;
+    // The declared length is trusted up front only this far: a peer that announces large literals and sends nothing
+    // must not make each of its flows hold more. Header sections and most messages fit; a larger literal grows from
+    // here in steps that stop at the declared length, so its last array is still exactly its size.
+    private const long MaxPresizedBytes = 64 * 1024;
 
     private readonly long _keepLimit;
     private byte[] _kept = [];
@@ -65,12 +66,10 @@ public sealed class ImapLiteral
         {
             if (_keptLength + keep > _kept.Length)
             {
-                // A literal's size is known up front: one array of exactly that size when it is small enough to trust,
-                // else geometric growth, never past what was declared or the cap.
+                // A literal's size is known up front (RFC 9051 §4.3): the first array is as large as it, up to what may be
+                // trusted, and later ones double, never past what was declared or the cap.
                 long declared = Math.Min(DeclaredLength, _keepLimit);
-                long wanted = _keptLength == 0 && declared <= MaxPresizedBytes
-                    ? declared
-                    : Math.Min(declared, Math.Max(4096, _kept.Length * 2L));
+                long wanted = Math.Min(declared, Math.Max(MaxPresizedBytes, _kept.Length * 2L));
                 Array.Resize(ref _kept, (int)Math.Min(Math.Max(wanted, _keptLength + keep), _keepLimit));
             }
             bytes.Slice(0, keep).CopyTo(_kept.AsSpan(_keptLength));
