@@ -54,11 +54,11 @@ internal sealed class FlowDissection
     private int _violations;
     private bool _progressed;
 
-    public FlowDissection(DissectorRegistry registry, ReassemblyOptions options, ReassemblyCounters counters)
+    public FlowDissection(DissectorRegistry registry, ReassemblyOptions options, ReassemblyCounters counters, StreamScratch scratch)
     {
         _registry = registry;
         _options = options;
-        _buffers = [new StreamBuffer(counters), new StreamBuffer(counters)];
+        _buffers = [new StreamBuffer(counters, scratch), new StreamBuffer(counters, scratch)];
     }
 
     /// <summary>True once the bound dissector was switched off after violations.</summary>
@@ -119,14 +119,19 @@ internal sealed class FlowDissection
     public void OnData(Direction direction, ReadOnlySpan<byte> data, long streamOffset, long timestampNs)
     {
         if (_mode == Mode.Opaque) return;
-        _buffers[(int)direction].Append(data, streamOffset, timestampNs);
-        if (_mode == Mode.Selecting)
+        StreamBuffer buffer = _buffers[(int)direction];
+        buffer.Append(data, streamOffset, timestampNs);
+        try
         {
             // Waiting for the other direction to confirm a probe must not hold unbounded bytes.
-            Select(force: _buffers[(int)direction].Length > _options.MaxUnconsumedBytes, timestampNs);
-            return;
+            if (_mode == Mode.Selecting) Select(force: buffer.Length > _options.MaxUnconsumedBytes, timestampNs);
+            else Feed(direction, timestampNs);
         }
-        Feed(direction, timestampNs);
+        finally
+        {
+            // The delivery may sit in the reassembler's scratch arrays, which the next flow's delivery reuses.
+            buffer.Settle();
+        }
     }
 
     public void OnGap(Direction direction, long streamOffset, long length, long timestampNs)

@@ -10,7 +10,9 @@ namespace Sniffer.Reassembly;
 /// <para>
 /// The arrays go back to the pool whenever the dissector has consumed everything, so a flow holds memory only
 /// for bytes actually left over (a partial line, a header block in progress), never for an idle connection;
-/// those bytes count towards <see cref="ReassemblyCounters.UnconsumedBytes"/> and the table's global cap.
+/// those bytes count towards <see cref="ReassemblyCounters.UnconsumedBytes"/> and the table's global cap. An empty
+/// buffer takes a delivery into its reassembler's <see cref="StreamScratch"/> instead of renting, and gives back
+/// or copies out what is left in <see cref="Settle"/>.
 /// </para>
 /// </summary>
 internal sealed class StreamBuffer : IStreamClock
@@ -18,6 +20,7 @@ internal sealed class StreamBuffer : IStreamClock
     private const int InitialCapacity = 4096;
 
     private readonly ReassemblyCounters _counters;
+    private readonly StreamScratch _scratch;
     private byte[] _bytes = [];
     private int _start;
     private int _end;
@@ -28,7 +31,13 @@ internal sealed class StreamBuffer : IStreamClock
     private int _firstMark;
     private int _markCount;
 
-    public StreamBuffer(ReassemblyCounters counters) => _counters = counters;
+    public StreamBuffer(ReassemblyCounters counters, StreamScratch scratch)
+    {
+        _counters = counters;
+        _scratch = scratch;
+    }
+
+    private bool Borrowing => ReferenceEquals(_scratch.Holder, this);
 
     public int Length => _end - _start;
 
@@ -46,7 +55,16 @@ internal sealed class StreamBuffer : IStreamClock
     public void Append(ReadOnlySpan<byte> data, long streamOffset, long timestampNs)
     {
         if (data.IsEmpty) return;
-        if (Length == 0) Restart(streamOffset);
+        if (Length == 0)
+        {
+            Restart(streamOffset);
+            if (_bytes.Length == 0 && _scratch.Holder is null && data.Length <= StreamScratch.Capacity)
+            {
+                _scratch.Holder = this;
+                _bytes = _scratch.Bytes;
+                _marks = _scratch.Marks;
+            }
+        }
         EnsureRoom(data.Length);
         data.CopyTo(_bytes.AsSpan(_end));
         AddMark(_startOffset + Length, timestampNs);
@@ -74,11 +92,42 @@ internal sealed class StreamBuffer : IStreamClock
     public void DiscardAll(long nextOffset)
     {
         _counters.AddUnconsumed(-Length);
-        if (_bytes.Length > 0) ArrayPool<byte>.Shared.Return(_bytes);
-        if (_marks.Length > 0) ArrayPool<TimeMark>.Shared.Return(_marks);
-        _bytes = [];
-        _marks = [];
+        ReleaseBytes();
+        ReleaseMarks();
+        if (Borrowing) _scratch.Holder = null;
         Restart(nextOffset);
+    }
+
+    /// <summary>Ends a delivery: bytes left in the borrowed scratch arrays move to arrays of this buffer's own.</summary>
+    public void Settle()
+    {
+        if (!Borrowing) return;
+        if (Length == 0) DiscardAll(_startOffset);
+        else LeaveScratch();
+    }
+
+    private void LeaveScratch()
+    {
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(Math.Max(InitialCapacity, Length));
+        Buffer.BlockCopy(_bytes, _start, bytes, 0, Length);
+        int live = _markCount - _firstMark;
+        TimeMark[] marks = ArrayPool<TimeMark>.Shared.Rent(Math.Max(16, live));
+        Array.Copy(_marks, _firstMark, marks, 0, live);
+        _scratch.Holder = null;
+        (_bytes, _end, _start) = (bytes, Length, 0);
+        (_marks, _markCount, _firstMark) = (marks, live, 0);
+    }
+
+    private void ReleaseBytes()
+    {
+        if (_bytes.Length > 0 && !Borrowing) ArrayPool<byte>.Shared.Return(_bytes);
+        _bytes = [];
+    }
+
+    private void ReleaseMarks()
+    {
+        if (_marks.Length > 0 && !Borrowing) ArrayPool<TimeMark>.Shared.Return(_marks);
+        _marks = [];
     }
 
     public long TimeAt(long relativeOffset)
@@ -110,6 +159,7 @@ internal sealed class StreamBuffer : IStreamClock
     private void AddMark(long offset, long timestampNs)
     {
         if (_markCount > _firstMark && _marks[_markCount - 1].TimestampNs == timestampNs) return;
+        if (_markCount == _marks.Length && Borrowing) LeaveScratch();
         if (_markCount == _marks.Length)
         {
             int live = _markCount - _firstMark;
@@ -117,7 +167,7 @@ internal sealed class StreamBuffer : IStreamClock
                 ? _marks
                 : ArrayPool<TimeMark>.Shared.Rent(Math.Max(16, live * 2));
             Array.Copy(_marks, _firstMark, target, 0, live);
-            if (!ReferenceEquals(target, _marks) && _marks.Length > 0) ArrayPool<TimeMark>.Shared.Return(_marks);
+            if (!ReferenceEquals(target, _marks)) ReleaseMarks();
             _marks = target;
             _firstMark = 0;
             _markCount = live;
@@ -127,6 +177,8 @@ internal sealed class StreamBuffer : IStreamClock
 
     private void EnsureRoom(int count)
     {
+        if (_end + count <= _bytes.Length) return;
+        if (Borrowing) LeaveScratch();
         if (_end + count <= _bytes.Length) return;
         int length = Length;
         if (length + count <= _bytes.Length)
@@ -138,12 +190,12 @@ internal sealed class StreamBuffer : IStreamClock
         {
             byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(InitialCapacity, Math.Max(_bytes.Length * 2, length + count)));
             Buffer.BlockCopy(_bytes, _start, larger, 0, length);
-            if (_bytes.Length > 0) ArrayPool<byte>.Shared.Return(_bytes);
+            ReleaseBytes();
             _bytes = larger;
         }
         _start = 0;
         _end = length;
     }
 
-    private readonly record struct TimeMark(long Offset, long TimestampNs);
+    internal readonly record struct TimeMark(long Offset, long TimestampNs);
 }

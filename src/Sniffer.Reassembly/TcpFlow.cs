@@ -42,7 +42,7 @@ internal sealed class TcpFlow : IHalfStreamReceiver
     private bool _inWindowResetReported;
     private bool _outOfWindowResetReported;
 
-    public TcpFlow(DissectorRegistry registry, ReassemblyOptions options, IRecordSink sink, ReassemblyCounters counters, HistoryRingPool historyRings)
+    public TcpFlow(DissectorRegistry registry, ReassemblyOptions options, IRecordSink sink, ReassemblyCounters counters, HistoryRingPool historyRings, StreamScratch scratch)
     {
         _sink = sink;
         _counters = counters;
@@ -51,7 +51,7 @@ internal sealed class TcpFlow : IHalfStreamReceiver
             new TcpHalfStream(Direction.ClientToServer, this, counters, options, historyRings),
             new TcpHalfStream(Direction.ServerToClient, this, counters, options, historyRings),
         ];
-        _dissection = new FlowDissection(registry, options, counters);
+        _dissection = new FlowDissection(registry, options, counters, scratch);
     }
 
     public FlowTableKey TableKey { get; private set; }

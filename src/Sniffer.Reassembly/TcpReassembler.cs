@@ -28,6 +28,7 @@ public sealed class TcpReassembler
     private readonly FlowList _closing = new();
     private readonly Stack<TcpFlow> _pool = new();
     private readonly HistoryRingPool _historyRings;
+    private readonly StreamScratch _scratch = new();
     private long _nextFlowId = 1;
     private long? _lastSweepNs;
 
@@ -111,7 +112,7 @@ public sealed class TcpReassembler
         bool pickedUpMidStream = !(syn && !ack);
         var context = new FlowContext(_nextFlowId++, new FlowKey(client, server, segment.VlanId), segment.TimestampNs, pickedUpMidStream);
 
-        TcpFlow flow = _pool.Count > 0 ? _pool.Pop() : new TcpFlow(_registry, _options, _sink, Counters, _historyRings);
+        TcpFlow flow = _pool.Count > 0 ? _pool.Pop() : new TcpFlow(_registry, _options, _sink, Counters, _historyRings, _scratch);
         flow.Start(key, context);
         _flows.Add(key, flow);
         _active.AddLast(flow);

@@ -432,6 +432,35 @@ public sealed class ReassemblyTests
     }
 
     [Fact]
+    public void Bytes_one_flow_leaves_unconsumed_survive_the_next_flows_deliveries()
+    {
+        // A delivery lands in scratch arrays the reassembler lends to every flow in turn; what a dissector leaves
+        // there must move out before another flow's delivery overwrites it, whatever the sizes involved.
+        var registry = new DissectorRegistry();
+        var lines = new LineDissectorFactory("line", (_, _) => ProbeResult.Match, 8000);
+        registry.Add(lines);
+        var reassembler = new TcpReassembler(ReassemblyOptions.Default, registry, _sink);
+        var flows = Enumerable.Range(0, 3).Select(i => Connect(reassembler, client: $"10.0.0.{i + 1}:40000")).ToList();
+        string[] expected = ["first line of flow 0", new string('b', 5000) + " of flow 1", "third of flow 2 " + new string('c', 70_000)];
+        long[] offsets = new long[flows.Count];
+        for (int piece = 0; piece < 40; piece++)
+        {
+            for (int f = 0; f < flows.Count; f++)
+            {
+                string text = expected[f] + "\n";
+                int size = (text.Length + 39) / 40;
+                int from = (int)offsets[f];
+                if (from >= text.Length) continue;
+                string chunk = text.Substring(from, Math.Min(size, text.Length - from));
+                flows[f].Data(C2S, from, Ascii(chunk));
+                offsets[f] += chunk.Length;
+            }
+        }
+        for (int f = 0; f < flows.Count; f++) Assert.Equal([expected[f]], lines.Created[f].Lines.Select(l => l.Text));
+        Assert.Equal(0, reassembler.Counters.UnconsumedBytes);
+    }
+
+    [Fact]
     public void The_global_buffer_cap_counts_bytes_left_unconsumed_by_dissectors()
     {
         var options = ReassemblyOptions.Default with { MaxBufferedBytesTotal = 2000 };
