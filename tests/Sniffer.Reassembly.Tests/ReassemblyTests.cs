@@ -436,10 +436,7 @@ public sealed class ReassemblyTests
     {
         // A delivery lands in scratch arrays the reassembler lends to every flow in turn; what a dissector leaves
         // there must move out before another flow's delivery overwrites it, whatever the sizes involved.
-        var registry = new DissectorRegistry();
-        var lines = new LineDissectorFactory("line", (_, _) => ProbeResult.Match, 8000);
-        registry.Add(lines);
-        var reassembler = new TcpReassembler(ReassemblyOptions.Default, registry, _sink);
+        var (reassembler, lines) = NewLineReassembler();
         var flows = Enumerable.Range(0, 3).Select(i => Connect(reassembler, client: $"10.0.0.{i + 1}:40000")).ToList();
         string[] expected = ["first line of flow 0", new string('b', 5000) + " of flow 1", "third of flow 2 " + new string('c', 70_000)];
         long[] offsets = new long[flows.Count];
@@ -464,10 +461,7 @@ public sealed class ReassemblyTests
     public void The_global_buffer_cap_counts_bytes_left_unconsumed_by_dissectors()
     {
         var options = ReassemblyOptions.Default with { MaxBufferedBytesTotal = 2000 };
-        var registry = new DissectorRegistry();
-        var lines = new LineDissectorFactory("line", (_, _) => ProbeResult.Match, 8000);
-        registry.Add(lines);
-        var reassembler = new TcpReassembler(options, registry, _sink);
+        var (reassembler, lines) = NewLineReassembler(options);
         var flows = Enumerable.Range(0, 5).Select(i => Connect(reassembler, client: $"10.0.0.{i + 1}:40000")).ToList();
 
         // Each flow leaves a partial line of 600 bytes that its dissector cannot consume yet.
@@ -651,10 +645,7 @@ public sealed class ReassemblyTests
     [Fact]
     public void The_clock_gives_each_byte_the_time_of_the_packet_that_carried_it()
     {
-        var registry = new DissectorRegistry();
-        var lines = new LineDissectorFactory("line", (_, _) => ProbeResult.Match, 8000);
-        registry.Add(lines);
-        var reassembler = new TcpReassembler(ReassemblyOptions.Default, registry, _sink);
+        var (reassembler, lines) = NewLineReassembler();
         var tcp = Connect(reassembler);
         long t = tcp.NowNs;
 
@@ -710,6 +701,15 @@ public sealed class ReassemblyTests
 
     private (TcpReassembler, RecordingDissectorFactory) NewReassembler(ReassemblyOptions? options = null) =>
         ReassemblyPropertyTests.NewReassembler(_sink, options);
+
+    /// <summary>A reassembler whose every flow on port 8000 goes to a <see cref="LineDissector"/>.</summary>
+    private (TcpReassembler, LineDissectorFactory) NewLineReassembler(ReassemblyOptions? options = null)
+    {
+        var registry = new DissectorRegistry();
+        var lines = new LineDissectorFactory("line", (_, _) => ProbeResult.Match, 8000);
+        registry.Add(lines);
+        return (new TcpReassembler(options ?? ReassemblyOptions.Default, registry, _sink), lines);
+    }
 
     private static TcpConversation Connect(TcpReassembler reassembler, uint clientIsn = 1000, string client = "10.0.0.1:40000", long? startNs = null)
     {
