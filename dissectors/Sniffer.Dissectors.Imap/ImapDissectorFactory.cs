@@ -9,8 +9,8 @@ namespace Sniffer.Dissectors.Imap;
 /// <summary>IMAP4rev1/rev2 over TCP: bound to port 143 (RFC 9051 §1) and recognised by the greeting or a first command on any port.</summary>
 public sealed class ImapDissectorFactory(MessageSummaryCache? summaries = null) : IDissectorFactory
 {
-    /// <summary>Shared by the flows this factory's dissectors see (and, when the pipeline passes one, with the other mail protocols').</summary>
-    public MessageSummaryCache Summaries { get; } = summaries ?? new MessageSummaryCache();
+    // Shared by the flows this factory's dissectors see, and with the other mail protocol's when the pipeline passes one.
+    private readonly MessageSummaryCache _summaries = summaries ?? new MessageSummaryCache();
 
     public string Name => "imap";
 
@@ -42,5 +42,5 @@ public sealed class ImapDissectorFactory(MessageSummaryCache? summaries = null) 
     private static readonly string[] Greetings = ["* OK", "* PREAUTH", "* BYE"];
 
     public IStreamDissector Create(FlowContext flow, IRecordSink sink, DissectorSettings settings) =>
-        new ImapStreamDissector(flow, sink, settings, Summaries);
+        new ImapStreamDissector(flow, sink, settings, _summaries);
 }

@@ -47,9 +47,6 @@ public sealed class MessageSummary
     /// <summary>What the parser could not understand, as safe text; empty for a well-formed message.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 
-    public static MessageSummary Parse(ReadOnlySpan<byte> message) =>
-        HeaderSection.HasOverlongLine(message) ? Unparsed() : Parse(new MemoryStream(message.ToArray(), writable: false));
-
     public static MessageSummary Parse(ReadOnlyMemory<byte> message) =>
         HeaderSection.HasOverlongLine(message.Span) ? Unparsed() : Parse(HeaderSection.OpenRead(message));
 

@@ -20,6 +20,8 @@ public sealed class MessageSummaryCache
     private readonly Queue<(string Sha256, long Bytes)> _age = new();
     private readonly Lock _lock = new();
     private long _heldBytes;
+    private long _parsed;
+    private long _reused;
 
     public MessageSummaryCache(long maxMessageBytes = DefaultMaxMessageBytes)
     {
@@ -30,9 +32,13 @@ public sealed class MessageSummaryCache
     public long MaxMessageBytes { get; }
 
     /// <summary>Messages parsed, and messages that took the summary of one parsed before.</summary>
-    public long Parsed { get; private set; }
-
-    public long Reused { get; private set; }
+    public (long Parsed, long Reused) Counts
+    {
+        get
+        {
+            lock (_lock) return (_parsed, _reused);
+        }
+    }
 
     /// <summary>Message bytes whose summaries are held now; never more than <see cref="MaxMessageBytes"/>.</summary>
     public long HeldBytes
@@ -50,7 +56,7 @@ public sealed class MessageSummaryCache
         {
             if (_summaries.TryGetValue(sha256, out MessageSummary? known))
             {
-                Reused++;
+                _reused++;
                 return known;
             }
         }
@@ -59,7 +65,7 @@ public sealed class MessageSummaryCache
         MessageSummary parsed = MessageSummary.Parse(message);
         lock (_lock)
         {
-            Parsed++;
+            _parsed++;
             if (message.Length <= MaxMessageBytes && _summaries.TryAdd(sha256, parsed))
             {
                 _age.Enqueue((sha256, message.Length));

@@ -8,8 +8,8 @@ namespace Sniffer.Dissectors.Smtp;
 /// <summary>SMTP (RFC 5321) and submission (RFC 6409): bound to 25 and 587, recognised by the greeting or EHLO/HELO on any port.</summary>
 public sealed class SmtpDissectorFactory(MessageSummaryCache? summaries = null) : IDissectorFactory
 {
-    /// <summary>Shared by the flows this factory's dissectors see (and, when the pipeline passes one, with the other mail protocols').</summary>
-    public MessageSummaryCache Summaries { get; } = summaries ?? new MessageSummaryCache();
+    // Shared by the flows this factory's dissectors see, and with the other mail protocol's when the pipeline passes one.
+    private readonly MessageSummaryCache _summaries = summaries ?? new MessageSummaryCache();
 
     public string Name => "smtp";
 
@@ -23,7 +23,7 @@ public sealed class SmtpDissectorFactory(MessageSummaryCache? summaries = null) 
             : Prefix(firstBytes, "EHLO "u8, "HELO "u8);
 
     public IStreamDissector Create(FlowContext flow, IRecordSink sink, DissectorSettings settings) =>
-        new SmtpStreamDissector(flow, sink, settings, Summaries);
+        new SmtpStreamDissector(flow, sink, settings, _summaries);
 
     private static ProbeResult Prefix(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second) =>
         (Compare(bytes, first), Compare(bytes, second)) switch
