@@ -68,9 +68,7 @@ public sealed class RoundTripTests : IDisposable
     [Fact]
     public void Identical_bodies_are_stored_once()
     {
-        byte[] content = new byte[10_000];
-        Random.Shared.NextBytes(content);
-        string sha = Convert.ToHexStringLower(SHA256.HashData(content));
+        (byte[] content, string sha) = RandomBody(10_000);
         string db = _folder.File("dedup.sniffer.db");
         using (var writer = SessionStoreWriter.Open(db, new SessionStoreWriterOptions { BatchSize = 1 }))
         {
@@ -88,9 +86,7 @@ public sealed class RoundTripTests : IDisposable
     public void Bodies_are_stored_as_LiteDB_file_storage_stores_them()
     {
         // Three chunks (255 KB, 255 KB, the rest) and one: the shapes LiteStorage.Upload gives, which readers rely on.
-        byte[] large = new byte[600_000];
-        Random.Shared.NextBytes(large);
-        string largeSha = Convert.ToHexStringLower(SHA256.HashData(large));
+        (byte[] large, string largeSha) = RandomBody(600_000);
         string written = _folder.File("written.sniffer.db");
         using (var writer = SessionStoreWriter.Open(written))
         {
@@ -163,6 +159,13 @@ public sealed class RoundTripTests : IDisposable
     /// <summary>Lists come back in time order; records with equal times keep emission order (ids break the tie).</summary>
     private static void AssertSameRecords(IEnumerable<SnifferRecord> expected, IEnumerable<SnifferRecord> actual) =>
         Assert.Equal(expected.OrderBy(r => r.TimeNs).Select(RecordJson.Of), actual.Select(RecordJson.Of));
+
+    private static (byte[] Content, string Sha256) RandomBody(int size)
+    {
+        byte[] content = new byte[size];
+        Random.Shared.NextBytes(content);
+        return (content, Convert.ToHexStringLower(SHA256.HashData(content)));
+    }
 }
 
 public sealed class PluginRecord : SnifferRecord
