@@ -17,7 +17,7 @@ namespace Sniffer.Dissectors.Http;
 /// pipelined requests pair in order (Zeek's unanswered_requests). Gaps inside a body of known length are
 /// skipped; anywhere else the direction scans for the next start line.
 /// </summary>
-public sealed class HttpStreamDissector : IStreamDissector
+public sealed class HttpStreamDissector : IStreamDissector, IDisposable
 {
     private const string Source = "http";
 
@@ -446,10 +446,20 @@ public sealed class HttpStreamDissector : IStreamDissector
     private void StartBody(HalfStream half, HttpBodyFraming framing, HalfState state, long length)
     {
         half.Body = new HttpBodyCollector(framing, half.Head!.Headers, framing == HttpBodyFraming.ContentLength ? length : null, _settings,
-            half.ReportBodyAnomaly ??= (kind, detail) => Report(kind, $"{half.Direction.Label()} {detail}"));
+            _flow.KeptBytesBudget, half.ReportBodyAnomaly ??= (kind, detail) => Report(kind, $"{half.Direction.Label()} {detail}"));
         half.Remaining = length;
         half.LastByteNs = null;
         half.State = state;
+    }
+
+    /// <summary>The flow table dropped this dissector (handed off, disabled, or the flow is gone): bodies in progress give their bytes back.</summary>
+    public void Dispose()
+    {
+        foreach (HalfStream half in (ReadOnlySpan<HalfStream>)[_client, _server])
+        {
+            half.Body?.Dispose();
+            half.Body = null;
+        }
     }
 
     /// <summary>Ends the message in progress in <paramref name="half"/>, hands it to its exchange and emits what is settled.</summary>

@@ -16,7 +16,7 @@ namespace Sniffer.Dissectors.Imap;
 /// whatever order the server answers in (§5.5). Untagged data rebuilds the folders and messages the client learnt
 /// of; message content (FETCH body sections, APPEND) becomes <see cref="ImapMessageTransfer"/> records.
 /// </summary>
-public sealed class ImapStreamDissector : IStreamDissector
+public sealed class ImapStreamDissector : IStreamDissector, IDisposable
 {
     private const string Source = "imap";
 
@@ -50,8 +50,8 @@ public sealed class ImapStreamDissector : IStreamDissector
         _sink = sink;
         _settings = settings;
         _summaries = summaries;
-        _client = new ImapTokenizer(ImapLineKind.Command, settings);
-        _server = new ImapTokenizer(ImapLineKind.Response, settings);
+        _client = new ImapTokenizer(ImapLineKind.Command, settings, flow.KeptBytesBudget);
+        _server = new ImapTokenizer(ImapLineKind.Response, settings, flow.KeptBytesBudget);
         if (flow.PickedUpMidStream)
         {
             // Without the SYN the first bytes may be inside a literal: look for a line start first.
@@ -181,8 +181,23 @@ public sealed class ImapStreamDissector : IStreamDissector
         });
     }
 
+    /// <summary>The flow table dropped this dissector (handed off, disabled, or the flow is gone): what it holds goes back.</summary>
+    public void Dispose()
+    {
+        _client.Abandon();
+        _server.Abandon();
+        foreach (InflatedDirection? inflated in _inflated) inflated?.Dispose();
+    }
+
     private void Handle(Direction direction, ImapLine line)
     {
+        foreach (ImapToken token in line.Tokens)
+        {
+            if (token.Literal is { BudgetExhausted: true } literal)
+            {
+                Report(AnomalyKinds.KeptBytesLimit, _flow.KeptBytesBudget.ExhaustedDetail($"{direction.Label()} literal", literal.Data.Length, literal.ReceivedBytes));
+            }
+        }
         if (direction == Direction.ClientToServer) HandleClientLine(line);
         else HandleServerLine(line);
     }
@@ -483,7 +498,7 @@ public sealed class ImapStreamDissector : IStreamDissector
         if (whole)
         {
             // The whole message goes to the shared mail model, as SMTP's DATA does.
-            using var builder = new MailMessageBuilder(_settings, _summaries);
+            using var builder = new MailMessageBuilder(_settings, _flow.KeptBytesBudget, _summaries);
             builder.AppendWhole(data);
             if (literal is { MissingBytes: > 0 } lossy) builder.AddGap(lossy.MissingBytes);
             MailMessage mail = builder.Build(Source, (++_mailMessages).ToString(System.Globalization.CultureInfo.InvariantCulture), _flow.FlowId, line.StartNs, complete);
@@ -491,7 +506,7 @@ public sealed class ImapStreamDissector : IStreamDissector
             mailId = mail.Id;
             mailSha256 = mail.Sha256;
             // The literal fitted MaxLiteralBytes but the message is still cut to MaxMessageBytes, as SMTP's DATA would be.
-            if (mail.Truncated) Report(MailAnomalyKinds.MessageTooLarge, $"message {mail.Id}: kept {mail.Raw.Length} of {mail.Size} bytes");
+            if (builder.Truncation(mail) is { } cut) Report(cut.Kind, cut.Detail);
         }
         _sink.Emit(new ImapMessageTransfer
         {

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.IO;
+using Sniffer.Core.Records;
 
 namespace Sniffer.Dissectors.Mail;
 
@@ -18,13 +19,14 @@ public sealed class MailMessageBuilder : IDisposable
     private readonly MessageSummaryCache? _summaries;
     private byte[]? _adopted;
 
+    /// <param name="keptBytesBudget">What all flows' unfinished entities may keep together (the flow's).</param>
     /// <param name="summaries">Where a message seen before takes its summary from; null parses every message.</param>
-    public MailMessageBuilder(DissectorSettings settings, MessageSummaryCache? summaries = null)
+    public MailMessageBuilder(DissectorSettings settings, KeptBytesBudget keptBytesBudget, MessageSummaryCache? summaries = null)
     {
         _summaries = summaries;
         _maxKeptBytes = Math.Min(settings.MaxMessageBytes, Array.MaxLength);
         // SMTP announces no length a parser could trust before the data (SIZE= of RFC 1870 is the client's estimate).
-        _kept = new KeptBytes(_maxKeptBytes, announcedLength: null);
+        _kept = new KeptBytes(_maxKeptBytes, announcedLength: null, keptBytesBudget);
     }
 
     /// <summary>Bytes appended so far.</summary>
@@ -96,6 +98,18 @@ public sealed class MailMessageBuilder : IDisposable
             Has8BitData = Has8BitData,
             Summary = _summaries is not null && hashIsOfRaw ? _summaries.GetOrParse(sha256, raw) : MessageSummary.Parse(raw.AsMemory()),
         };
+    }
+
+    /// <summary>
+    /// Why <paramref name="message"/>, built here, keeps fewer bytes than it has, as the anomaly its dissector reports:
+    /// the message cap, or the budget all flows share. Null when it keeps them all.
+    /// </summary>
+    public (string Kind, string Detail)? Truncation(MailMessage message)
+    {
+        if (!message.Truncated) return null;
+        return _kept.BudgetExhausted
+            ? (AnomalyKinds.KeptBytesLimit, _kept.Budget.ExhaustedDetail($"message {message.Id}", message.Raw.Length, message.Size))
+            : (MailAnomalyKinds.MessageTooLarge, $"message {message.Id}: kept {message.Raw.Length} of {message.Size} bytes");
     }
 
     public void Dispose()

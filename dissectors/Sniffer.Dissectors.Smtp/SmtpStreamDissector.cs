@@ -15,7 +15,7 @@ namespace Sniffer.Dissectors.Smtp;
 /// Commands wait in a FIFO and each reply answers the oldest, which pairs pipelined groups in order (RFC 2920 §3).
 /// Gaps inside content are counted into the message; elsewhere the side resumes at the next recognisable line.
 /// </summary>
-public sealed class SmtpStreamDissector : IStreamDissector
+public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
 {
     private const string Source = "smtp";
     private const string Masked = "********";
@@ -282,7 +282,7 @@ public sealed class SmtpStreamDissector : IStreamDissector
                 // message; if the server refuses DATA instead, Answer() returns to commands before any content arrives.
                 transaction = _current;
                 transaction.Record.ContentCommand = "DATA";
-                transaction.Builder ??= new MailMessageBuilder(_settings, _summaries);
+                transaction.Builder ??= new MailMessageBuilder(_settings, _flow.KeptBytesBudget, _summaries);
                 kind = Kind.Data;
                 _client = ClientState.Data;
                 _dataAtLineStart = true;
@@ -299,7 +299,7 @@ public sealed class SmtpStreamDissector : IStreamDissector
                 transaction = _current;
                 transaction.Record.ContentCommand = "BDAT";
                 transaction.Record.Chunks++;
-                transaction.Builder ??= new MailMessageBuilder(_settings, _summaries);
+                transaction.Builder ??= new MailMessageBuilder(_settings, _flow.KeptBytesBudget, _summaries);
                 kind = Kind.Bdat;
                 _chunkRemaining = size;
                 _chunkIsLast = last;
@@ -470,6 +470,13 @@ public sealed class SmtpStreamDissector : IStreamDissector
         if (_chunkIsLast) FinishMessage(_current!, timeNs, complete: true);
     }
 
+    /// <summary>The flow table dropped this dissector (handed off, disabled, or the flow is gone): messages in progress give their bytes back.</summary>
+    public void Dispose()
+    {
+        _current?.Builder?.Dispose();
+        foreach (Pending pending in _pending) pending.Transaction?.Builder?.Dispose();
+    }
+
     private void FinishMessage(Transaction transaction, long timeNs, bool complete)
     {
         MailMessageBuilder builder = transaction.Builder!;
@@ -480,7 +487,7 @@ public sealed class SmtpStreamDissector : IStreamDissector
             SmtpTransaction record = transaction.Record;
             record.Message = message;
             if (!message.Complete) Report(MailAnomalyKinds.IncompleteMessage, $"message {message.Id}: {message.MissingBytes} bytes known missing", timeNs);
-            if (message.Truncated) Report(MailAnomalyKinds.MessageTooLarge, $"message {message.Id}: kept {message.Raw.Length} of {message.Size} bytes", timeNs);
+            if (builder.Truncation(message) is { } cut) Report(cut.Kind, cut.Detail, timeNs);
             foreach (string problem in message.Summary.Problems) Report(MailAnomalyKinds.MalformedMessage, $"message {message.Id}: {problem}", timeNs);
             CheckEightBit(record, message, timeNs);
             record.EnvelopeDifferences = EnvelopeComparison.Compare(record, message);

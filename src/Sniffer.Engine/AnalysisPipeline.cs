@@ -65,6 +65,12 @@ public sealed class AnalysisPipeline : IDisposable
 
     public PipelineStatistics Statistics => _statistics;
 
+    /// <summary>
+    /// Bytes the unfinished bodies, messages and literals of all flows keep now, against
+    /// ReassemblyOptions.MaxKeptBytesTotal; zero once <see cref="Complete"/> has ended every flow.
+    /// </summary>
+    public long KeptBytesHeld => _shards?.KeptBytesHeld ?? _reassembler!.KeptBytesBudget.HeldBytes;
+
     /// <summary>Cookie jars, conditional-GET savings, connection reuse and latency; set by <see cref="Complete"/>.</summary>
     public HttpAnalysisReport? HttpReport { get; private set; }
 

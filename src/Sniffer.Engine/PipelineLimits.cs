@@ -100,8 +100,8 @@ public static class PipelineLimits
 {
     private const long Unbounded = long.MaxValue;
 
-    // Every minimum is 1 but http.max_body's: a dissector limit of 0 would reject every line, header or message,
-    // while keeping no body is a use of its own (bench --no-bodies).
+    // Every minimum is 1 but http.max_body's and app.max_kept_total's: a dissector limit of 0 would reject every line,
+    // header or message, while keeping no body is a use of its own (bench --no-bodies).
     public static IReadOnlyList<PipelineLimit> All { get; } =
     [
         new("app.max_line", LimitUnit.Bytes, 1, int.MaxValue,
@@ -144,6 +144,11 @@ public static class PipelineLimits
             [ImapAnomalyKinds.LiteralTooLarge],
             "the rest is counted, not kept",
             o => o.Dissectors.MaxLiteralBytes, (o, v) => o with { Dissectors = o.Dissectors with { MaxLiteralBytes = v } }),
+        new("app.max_kept_total", LimitUnit.Bytes, 0, Unbounded,
+            "Bytes the unfinished HTTP bodies, mail messages and IMAP literals of all flows keep together (arrays sized by announced lengths included)",
+            [AnomalyKinds.KeptBytesLimit],
+            "further bytes of those entities are counted and hashed, not kept",
+            o => o.Reassembly.MaxKeptBytesTotal, (o, v) => o with { Reassembly = o.Reassembly with { MaxKeptBytesTotal = v } }),
         new("tcp.max_buffered_per_flow", LimitUnit.Bytes, 1, Unbounded,
             "Out-of-order bytes one flow may hold, both directions together",
             [AnomalyKinds.TcpBufferLimit],

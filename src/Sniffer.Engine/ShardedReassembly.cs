@@ -67,6 +67,7 @@ internal sealed class ShardedReassembly : IDisposable
         {
             MaxFlows = Math.Max(1, options.MaxFlows / workers),
             MaxBufferedBytesTotal = options.MaxBufferedBytesTotal / workers,
+            MaxKeptBytesTotal = options.MaxKeptBytesTotal / workers,
             MaxRetransmissionHistoryBytesTotal = options.MaxRetransmissionHistoryBytesTotal / workers,
         };
         _workers = new Worker[workers];
@@ -77,6 +78,9 @@ internal sealed class ShardedReassembly : IDisposable
 
     /// <summary>The workers' counters added up, as of the last merged round (exact after <see cref="Complete"/>).</summary>
     public ReassemblyCounters Counters { get; } = new();
+
+    /// <summary>What the workers' unfinished bodies, messages and literals keep now, all budgets together.</summary>
+    public long KeptBytesHeld => _workers.Sum(worker => worker.Reassembler.KeptBytesBudget.HeldBytes);
 
     /// <summary>Where the decoder's records go, so that they take their place among the workers' records.</summary>
     public IRecordSink DecoderSink => _readerSink;

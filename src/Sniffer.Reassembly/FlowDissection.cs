@@ -89,9 +89,9 @@ internal sealed class FlowDissection
     }
 
     /// <summary>Drops the dissector and gives the buffers back to the pool.</summary>
-    public void Release()
+    public void Release(long timestampNs)
     {
-        _dissector = null;
+        DropDissector(timestampNs);
         _factory = null;
         _flow = null!;
         _sink = null!;
@@ -212,7 +212,7 @@ internal sealed class FlowDissection
         }
         if (worthWaiting && !force) return;
         if (oneWay is not null) Bind(oneWay, timestampNs);
-        else GoOpaque();
+        else GoOpaque(timestampNs);
     }
 
     /// <remarks>
@@ -282,7 +282,7 @@ internal sealed class FlowDissection
         {
             EmitAnomaly(AnomalyKinds.DissectorDisabled, $"{factory.Name} could not be created: {exception.GetType().Name}: {exception.Message}", timestampNs);
             Disabled = true;
-            GoOpaque();
+            GoOpaque(timestampNs);
             return;
         }
         _mode = Mode.Dissecting;
@@ -365,7 +365,7 @@ internal sealed class FlowDissection
                 if (ShouldDisable()) Disable(timestampNs);
                 break;
             case DissectStatus.HandOff:
-                GoOpaque();
+                GoOpaque(timestampNs);
                 break;
         }
     }
@@ -379,14 +379,35 @@ internal sealed class FlowDissection
             $"{_factory!.Name} disabled after {_violations} violation(s){(_progressed ? "" : " before any progress")}; rest of flow counted only",
             timestampNs);
         Disabled = true;
-        GoOpaque();
+        GoOpaque(timestampNs);
     }
 
-    private void GoOpaque()
+    private void GoOpaque(long timestampNs)
     {
         _mode = Mode.Opaque;
-        _dissector = null;
+        DropDissector(timestampNs);
         foreach (StreamBuffer buffer in _buffers) buffer.DiscardAll(0);
+    }
+
+    /// <summary>
+    /// A dissector that holds resources (kept bytes reserved from the flow's budget, pooled arrays, inflaters) says so
+    /// by being IDisposable; it is disposed whenever it is dropped, at the flow's end or mid-flow, so nothing it
+    /// held is stranded.
+    /// </summary>
+    private void DropDissector(long timestampNs)
+    {
+        if (_dissector is IDisposable disposable)
+        {
+            try
+            {
+                disposable.Dispose();
+            }
+            catch (Exception exception)
+            {
+                Threw(exception, timestampNs);
+            }
+        }
+        _dissector = null;
     }
 
     private void EmitAnomaly(string kind, string detail, long timestampNs) =>

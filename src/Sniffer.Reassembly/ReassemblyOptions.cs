@@ -29,6 +29,12 @@ public sealed record ReassemblyOptions
     public long MaxBufferedBytesTotal { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
+    /// Bytes the unfinished HTTP bodies, mail messages and IMAP literals of all flows may keep together (each is
+    /// capped on its own by DissectorSettings too); past it, entities count and hash their bytes without keeping them.
+    /// </summary>
+    public long MaxKeptBytesTotal { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
     /// Segments of the flow that may still fill a hole after the peer acknowledged past it, before it becomes a gap.
     /// Captures can show an ACK shortly before the data it acknowledges (multi-queue NICs, merged interfaces).
     /// </summary>

@@ -98,7 +98,7 @@ internal sealed class TcpFlow : IHalfStreamReceiver
     {
         _halves[0].Reset();
         _halves[1].Reset();
-        _dissection.Release();
+        _dissection.Release(ClosedAtNs);
         _ackRtt[0].Reset();
         _ackRtt[1].Reset();
         _rttSamples.Release();
@@ -229,7 +229,7 @@ internal sealed class TcpFlow : IHalfStreamReceiver
             // Nothing is delivered after the close: the lingering flow keeps only its counters and RTT state.
             _halves[direction].ReleaseHistory();
         }
-        _dissection.Release();
+        _dissection.Release(timestampNs);
     }
 
     public FlowRecord ToRecord()

@@ -1,5 +1,6 @@
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Flows;
+using Sniffer.Core.IO;
 using Sniffer.Core.Records;
 using Sniffer.Decoding;
 
@@ -38,9 +39,13 @@ public sealed class TcpReassembler
         _registry = registry;
         _sink = sink;
         _historyRings = new HistoryRingPool(options, Counters);
+        KeptBytesBudget = new KeptBytesBudget(options.MaxKeptBytesTotal);
     }
 
     public ReassemblyCounters Counters { get; } = new();
+
+    /// <summary>What the dissectors of this table's flows keep of unfinished entities; back to zero once every flow has ended.</summary>
+    public KeptBytesBudget KeptBytesBudget { get; }
 
     /// <summary>Takes one segment; its payload is copied if it has to be kept, so the span may be reused afterwards.</summary>
     public void Process(in TcpSegment segment)
@@ -110,7 +115,10 @@ public sealed class TcpReassembler
             _ => InferClient(segment.Source, segment.Destination),
         };
         bool pickedUpMidStream = !(syn && !ack);
-        var context = new FlowContext(_nextFlowId++, new FlowKey(client, server, segment.VlanId), segment.TimestampNs, pickedUpMidStream);
+        var context = new FlowContext(_nextFlowId++, new FlowKey(client, server, segment.VlanId), segment.TimestampNs, pickedUpMidStream)
+        {
+            KeptBytesBudget = KeptBytesBudget,
+        };
 
         TcpFlow flow = _pool.Count > 0 ? _pool.Pop() : new TcpFlow(_registry, _options, _sink, Counters, _historyRings, _scratch);
         flow.Start(key, context);

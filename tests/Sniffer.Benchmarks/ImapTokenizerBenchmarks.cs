@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Sniffer.Benchmarks.Support;
 using Sniffer.Benchmarks.Traffic;
 using Sniffer.Core.Dissection;
+using Sniffer.Core.IO;
 using Sniffer.Dissectors.Imap.Parsing;
 
 namespace Sniffer.Benchmarks;
@@ -41,7 +42,7 @@ public class ImapTokenizerBenchmarks
     /// <summary>Offers the bytes as they would arrive in segments of <paramref name="segmentSize"/>; returns the logical lines read.</summary>
     private static int Tokenise(int segmentSize)
     {
-        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default);
+        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default, KeptBytesBudget.Unlimited);
         int lines = 0, consumed = 0;
         for (int delivered = Math.Min(segmentSize, Responses.Length); ; delivered = Math.Min(delivered + segmentSize, Responses.Length))
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Sniffer.Core.Dissection;
+using Sniffer.Core.IO;
 using Sniffer.Dissectors.Imap.Parsing;
 using Xunit;
 
@@ -84,7 +85,7 @@ public class ImapTokenizerTests
     [Fact]
     public void AnOversizedLineIsReportedAndSkipped()
     {
-        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default with { MaxLineBytes = 16 });
+        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default with { MaxLineBytes = 16 }, KeptBytesBudget.Unlimited);
         var reader = Reader("* 1 FETCH (FLAGS (\\Seen \\Answered))\r\n* 2 EXISTS\r\n");
         Assert.Equal(ImapReadStatus.LineTooLong, tokenizer.TryRead(ref reader, ZeroClock.Instance, out _));
         Assert.Equal(ImapReadStatus.Line, tokenizer.TryRead(ref reader, ZeroClock.Instance, out ImapLine? next));
@@ -111,22 +112,66 @@ public class ImapTokenizerTests
     }
 
     [Fact]
-    public void A_literal_that_announces_much_and_sends_little_holds_little()
+    public void Literals_that_announce_much_and_send_little_hold_no_more_than_the_budget_and_give_it_back()
     {
-        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default);
-        var reader = Reader("* 1 FETCH (BODY[] {900000}\r\n0123456789");
+        // Twenty connections each announce 900,000 bytes and send ten: trusted, they would hold 18 MB.
+        var budget = new KeptBytesBudget(2 * 1024 * 1024);
+        var tokenizers = Enumerable.Range(0, 20).Select(_ => new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default, budget)).ToList();
+        foreach (ImapTokenizer tokenizer in tokenizers)
+        {
+            var reader = Reader("* 1 FETCH (BODY[] {900000}\r\n0123456789");
+            Assert.Equal(ImapReadStatus.NeedMoreData, tokenizer.TryRead(ref reader, ZeroClock.Instance, out _));
+            Assert.InRange(budget.HeldBytes, 1, budget.MaxBytes);
+        }
+
+        foreach (ImapTokenizer tokenizer in tokenizers)
+        {
+            ImapLiteral literal = Assert.Single(tokenizer.TakeUnfinished()!.Literals);
+            Assert.False(literal.Complete);
+            Assert.False(literal.BudgetExhausted);
+            Assert.Equal("0123456789", literal.Text);
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(literal.Data, out ArraySegment<byte> kept));
+            Assert.Equal(10, kept.Array!.Length);
+        }
+        Assert.Equal(0, budget.HeldBytes);
+    }
+
+    [Fact]
+    public void A_literal_the_spent_budget_cannot_keep_is_counted_whole_and_marked()
+    {
+        var budget = new KeptBytesBudget(1000);
+        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default, budget);
+        var reader = Reader("* 1 FETCH (BODY[] {5000}\r\n" + new string('m', 5000) + ")\r\n");
+
+        Assert.Equal(ImapReadStatus.Line, tokenizer.TryRead(ref reader, ZeroClock.Instance, out ImapLine? line));
+
+        ImapLiteral literal = Assert.Single(line!.Literals);
+        Assert.True(literal.Complete);
+        Assert.True(literal.BudgetExhausted);
+        Assert.True(literal.Truncated);
+        Assert.Equal(5000, literal.ReceivedBytes);
+        Assert.Equal(0, literal.Data.Length);
+        Assert.Equal(0, budget.HeldBytes);
+    }
+
+    [Fact]
+    public void An_abandoned_literal_gives_its_share_of_the_budget_back()
+    {
+        var budget = new KeptBytesBudget(1 << 20);
+        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default, budget);
+        var reader = Reader("* 1 FETCH (BODY[] {50000}\r\n" + new string('m', 3000));
         Assert.Equal(ImapReadStatus.NeedMoreData, tokenizer.TryRead(ref reader, ZeroClock.Instance, out _));
-        ImapLine? cut = tokenizer.TakeUnfinished();
-        ImapLiteral literal = Assert.Single(cut!.Literals);
-        Assert.False(literal.Complete);
-        Assert.Equal("0123456789", literal.Text);
-        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(literal.Data, out ArraySegment<byte> kept));
-        Assert.InRange(kept.Array!.Length, 10, 64 * 1024);
+        Assert.Equal(50_000, budget.HeldBytes);
+
+        tokenizer.Abandon();
+
+        Assert.Equal(0, budget.HeldBytes);
+        Assert.Null(tokenizer.TakeUnfinished());
     }
 
     private static ImapLine ReadInSegments(byte[] wire, int segment)
     {
-        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default);
+        var tokenizer = new ImapTokenizer(ImapLineKind.Response, DissectorSettings.Default, KeptBytesBudget.Unlimited);
         byte[] pending = [];
         for (int offset = 0; offset < wire.Length; offset += segment)
         {
@@ -141,12 +186,12 @@ public class ImapTokenizerTests
     }
 
     private static ImapTokenizer NewTokenizer(string text) =>
-        new(text.StartsWith('*') || text.StartsWith('+') ? ImapLineKind.Response : ImapLineKind.Command, DissectorSettings.Default);
+        new(text.StartsWith('*') || text.StartsWith('+') ? ImapLineKind.Response : ImapLineKind.Command, DissectorSettings.Default, KeptBytesBudget.Unlimited);
 
     private static ImapLine ReadOne(ImapLineKind kind, string text)
     {
         var reader = Reader(text);
-        Assert.Equal(ImapReadStatus.Line, new ImapTokenizer(kind, DissectorSettings.Default).TryRead(ref reader, ZeroClock.Instance, out ImapLine? line));
+        Assert.Equal(ImapReadStatus.Line, new ImapTokenizer(kind, DissectorSettings.Default, KeptBytesBudget.Unlimited).TryRead(ref reader, ZeroClock.Instance, out ImapLine? line));
         return line!;
     }
 

@@ -2,6 +2,8 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Sniffer.Core.Dissection;
+using Sniffer.Core.IO;
+using Sniffer.Core.Records;
 using Sniffer.Dissectors.Mail;
 using Xunit;
 
@@ -37,7 +39,7 @@ public sealed class MailMessageBuilderTests
     [Fact]
     public void A_whole_message_in_one_exact_array_is_kept_without_a_copy()
     {
-        using var builder = new MailMessageBuilder(DissectorSettings.Default);
+        using var builder = new MailMessageBuilder(DissectorSettings.Default, KeptBytesBudget.Unlimited);
         builder.AppendWhole(Message);
         MailMessage mail = builder.Build("imap", "1", flowId: 1, timeNs: 0, complete: true);
         Assert.True(MemoryMarshal.TryGetArray(mail.Raw, out ArraySegment<byte> kept));
@@ -50,7 +52,7 @@ public sealed class MailMessageBuilderTests
     public void A_whole_message_in_part_of_an_array_is_copied_exactly()
     {
         byte[] larger = [.. Message, .. new byte[100]];
-        using var builder = new MailMessageBuilder(DissectorSettings.Default);
+        using var builder = new MailMessageBuilder(DissectorSettings.Default, KeptBytesBudget.Unlimited);
         builder.AppendWhole(larger.AsMemory(0, Message.Length));
         MailMessage mail = builder.Build("imap", "1", flowId: 1, timeNs: 0, complete: true);
         Assert.True(MemoryMarshal.TryGetArray(mail.Raw, out ArraySegment<byte> kept));
@@ -62,7 +64,7 @@ public sealed class MailMessageBuilderTests
     [Fact]
     public void A_whole_message_over_the_cap_is_cut_and_still_hashed_whole()
     {
-        using var builder = new MailMessageBuilder(DissectorSettings.Default with { MaxMessageBytes = 1000 });
+        using var builder = new MailMessageBuilder(DissectorSettings.Default with { MaxMessageBytes = 1000 }, KeptBytesBudget.Unlimited);
         builder.AppendWhole(Message);
         MailMessage mail = builder.Build("imap", "1", flowId: 1, timeNs: 0, complete: true);
         Assert.Equal(1000, mail.Raw.Length);
@@ -71,9 +73,34 @@ public sealed class MailMessageBuilderTests
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Message)), mail.Sha256);
     }
 
+    [Fact]
+    public void The_cap_and_the_shared_budget_each_name_themselves_as_the_reason_a_message_was_cut()
+    {
+        using var capped = new MailMessageBuilder(DissectorSettings.Default with { MaxMessageBytes = 1000 }, KeptBytesBudget.Unlimited);
+        capped.Append(Message);
+        MailMessage cut = capped.Build("smtp", "1", flowId: 1, timeNs: 0, complete: true);
+        Assert.Equal((MailAnomalyKinds.MessageTooLarge, $"message 1: kept 1000 of {Message.Length} bytes"), capped.Truncation(cut));
+
+        var budget = new KeptBytesBudget(2048);
+        using var starved = new MailMessageBuilder(DissectorSettings.Default, budget);
+        starved.Append(Message);
+        MailMessage partial = starved.Build("smtp", "2", flowId: 1, timeNs: 0, complete: true);
+        Assert.True(partial.Truncated);
+        Assert.Equal(Message.Length, partial.Size);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Message)), partial.Sha256);
+        (string kind, string detail) = starved.Truncation(partial)!.Value;
+        Assert.Equal(AnomalyKinds.KeptBytesLimit, kind);
+        Assert.StartsWith($"message 2: kept {partial.Raw.Length} of {Message.Length} bytes; ", detail);
+        Assert.Equal(0, budget.HeldBytes);
+
+        using var whole = new MailMessageBuilder(DissectorSettings.Default, KeptBytesBudget.Unlimited);
+        whole.Append(Message);
+        Assert.Null(whole.Truncation(whole.Build("smtp", "3", flowId: 1, timeNs: 0, complete: true)));
+    }
+
     private static MailMessage BuildFrom(IEnumerable<byte[]> pieces, MessageSummaryCache? summaries = null)
     {
-        using var builder = new MailMessageBuilder(DissectorSettings.Default, summaries);
+        using var builder = new MailMessageBuilder(DissectorSettings.Default, KeptBytesBudget.Unlimited, summaries);
         foreach (byte[] piece in pieces) builder.Append(piece);
         return builder.Build("smtp", "1", flowId: 1, timeNs: 0, complete: true);
     }
@@ -96,7 +123,7 @@ public sealed class MailMessageBuilderTests
         // Its hash covers bytes it does not keep, so it names no summary of what was kept.
         var summaries = new MessageSummaryCache();
         BuildWhole(Message, summaries);
-        using var builder = new MailMessageBuilder(DissectorSettings.Default with { MaxMessageBytes = 1000 }, summaries);
+        using var builder = new MailMessageBuilder(DissectorSettings.Default with { MaxMessageBytes = 1000 }, KeptBytesBudget.Unlimited, summaries);
         builder.AppendWhole(Message);
         MailMessage cut = builder.Build("imap", "2", flowId: 1, timeNs: 0, complete: true);
         Assert.Equal((1, 0), summaries.Counts);
@@ -137,7 +164,7 @@ public sealed class MailMessageBuilderTests
 
     private static MailMessage BuildWhole(byte[] message, MessageSummaryCache summaries)
     {
-        using var builder = new MailMessageBuilder(DissectorSettings.Default, summaries);
+        using var builder = new MailMessageBuilder(DissectorSettings.Default, KeptBytesBudget.Unlimited, summaries);
         builder.AppendWhole(message);
         return builder.Build("imap", "1", flowId: 1, timeNs: 0, complete: true);
     }

@@ -44,6 +44,7 @@ public static class FuzzTargets
         MaxBufferedBytesTotal = 48 * 1024,
         RetransmissionHistoryBytes = 1024,
         MaxFlows = 6,
+        MaxKeptBytesTotal = 24 * 1024,
         Dissector = DissectorLimits,
     };
 
@@ -130,13 +131,20 @@ public static class FuzzTargets
                 s.Payload.Span, 0, timeNs, ++frameNumber);
             reassembler.Process(segment);
             if (reassembler.Counters.BufferedBytes > ReassemblyLimits.MaxBufferedBytesTotal + ushort.MaxValue
-                || reassembler.Counters.FlowsActive > ReassemblyLimits.MaxFlows)
+                || reassembler.Counters.FlowsActive > ReassemblyLimits.MaxFlows
+                || reassembler.KeptBytesBudget.HeldBytes > ReassemblyLimits.MaxKeptBytesTotal)
             {
                 throw new ContractViolationException(
-                    $"flow table over its limits: {reassembler.Counters.BufferedBytes} bytes buffered, {reassembler.Counters.FlowsActive} flows");
+                    $"flow table over its limits: {reassembler.Counters.BufferedBytes} bytes buffered, {reassembler.Counters.FlowsActive} flows, " +
+                    $"{reassembler.KeptBytesBudget.HeldBytes} bytes kept");
             }
         }
         reassembler.Complete(timeNs);
+        // Every flow has ended: whatever its dissectors kept was handed to a record or dropped, and its reservation given back.
+        if (reassembler.KeptBytesBudget.HeldBytes != 0)
+        {
+            throw new ContractViolationException($"{reassembler.KeptBytesBudget.HeldBytes} kept bytes still reserved after every flow ended");
+        }
     }
 
     private static void Dissect(IDissectorFactory factory, byte[] input)

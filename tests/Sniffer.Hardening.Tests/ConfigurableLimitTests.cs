@@ -49,6 +49,9 @@ public sealed class ConfigurableLimitTests
         ["imap.max_literal"] = new(["imap.max_literal=4KB"],
             () => ThenNormalHttp(Imap(literalLength: 20_000, sentLength: 20_000)),
             ImapAnomalyKinds.LiteralTooLarge, "over 4096 bytes"),
+        ["app.max_kept_total"] = new(["app.max_kept_total=64KB"],
+            () => ThenNormalHttp(Http("GET /big HTTP/1.1\r\nHost: x\r\n\r\n", $"HTTP/1.1 200 OK\r\nContent-Length: 200000\r\n\r\n{new string('z', 200_000)}")),
+            AnomalyKinds.KeptBytesLimit, "of 200000 bytes"),
         ["tcp.max_buffered_per_flow"] = new(["tcp.max_buffered_per_flow=16KB"],
             () => ThenNormalHttp(HoleThenData(40000, 64 * 1024)),
             AnomalyKinds.TcpBufferLimit, ""),
@@ -111,7 +114,7 @@ public sealed class ConfigurableLimitTests
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("sniffer: --limit: 'http.max_bodies' is not a limit; the limits are app.max_line, http.max_header_bytes, " +
             "http.max_headers, http.max_body, http.max_decompressed, http.max_ratio, mail.max_message, imap.max_literal, " +
-            "tcp.max_buffered_per_flow, tcp.max_buffered_total, tcp.max_flows, ip.max_fragment_datagrams, ip.max_fragment_bytes, " +
+            "app.max_kept_total, tcp.max_buffered_per_flow, tcp.max_buffered_total, tcp.max_flows, ip.max_fragment_datagrams, ip.max_fragment_bytes, " +
             "ip.max_datagram", run.StandardError.Split('\n')[0]);
         Assert.Empty(run.StandardOutput);
     }

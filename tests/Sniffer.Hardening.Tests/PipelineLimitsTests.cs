@@ -88,7 +88,7 @@ public sealed class PipelineLimitsTests
     [InlineData("http.max_body", "'http.max_body' is not NAME=VALUE (e.g. http.max_body=64MB)")]
     [InlineData("=5", "'=5' is not NAME=VALUE (e.g. http.max_body=64MB)")]
     [InlineData("http.max_bodies=5", "'http.max_bodies' is not a limit; the limits are app.max_line, http.max_header_bytes, http.max_headers, " +
-        "http.max_body, http.max_decompressed, http.max_ratio, mail.max_message, imap.max_literal, tcp.max_buffered_per_flow, " +
+        "http.max_body, http.max_decompressed, http.max_ratio, mail.max_message, imap.max_literal, app.max_kept_total, tcp.max_buffered_per_flow, " +
         "tcp.max_buffered_total, tcp.max_flows, ip.max_fragment_datagrams, ip.max_fragment_bytes, ip.max_datagram")]
     [InlineData("ip.max_fragment_bytes=32KB", "ip.max_fragment_bytes (32768) must be at least ip.max_datagram (65535), so that one datagram fits")]
     public void An_assignment_that_is_not_one_says_why(string assignment, string message)

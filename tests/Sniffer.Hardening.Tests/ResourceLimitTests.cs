@@ -139,6 +139,36 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Bodies_announced_large_on_many_connections_keep_no_more_than_the_budget_and_are_still_measured_whole()
+    {
+        const long budget = 256 * 1024;
+        var options = Defaults with { Reassembly = Defaults.Reassembly with { MaxKeptBytesTotal = budget } };
+        // Forty connections at once, each announcing a 1 MB body and sending 20 KB of it: believed, they would hold 40 MB.
+        string sent = new('a', 20_000);
+        TcpConversation[] hostile = Enumerable.Range(0, 40)
+            .Select(i => Http($"GET /announced/{i} HTTP/1.1\r\nHost: x\r\n\r\n", $"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n{sent}", clientPort: 41000 + i))
+            .ToArray();
+        long peak = 0;
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap([.. hostile, NormalHttp()]), options,
+            pipeline => peak = Math.Max(peak, pipeline.KeptBytesHeld));
+
+        output.WriteLine($"peak kept {peak:N0} bytes of a {budget:N0}-byte budget");
+        Assert.InRange(peak, 1, budget);
+        Assert.Equal(0, outcome.KeptBytesHeld);
+        Assert.Contains(AnomalyKinds.KeptBytesLimit, outcome.AnomalyKinds);
+        List<HttpBody> bodies = outcome.Of<HttpTransaction>().Where(t => t.Request?.Target.StartsWith("/announced/") == true).Select(t => t.Response!.Body!).ToList();
+        Assert.Equal(40, bodies.Count);
+        string sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(sent)));
+        Assert.All(bodies, body => Assert.Equal((20_000L, sha256), (body.DecodedLength, body.Sha256)));
+        Assert.All(bodies, body => Assert.Equal(sent[..body.Content.Length], System.Text.Encoding.ASCII.GetString(body.Content)));
+        // All forty grow at once, so the budget runs out while each still holds a prefix of what it was sent.
+        Assert.InRange(bodies.Sum(body => (long)body.Content.Length), 40 * 4096, budget);
+        Assert.Contains(bodies, body => body.ContentTruncated);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
     public void An_IMAP_literal_over_MaxLiteralBytes_is_reported_and_the_next_connection_is_analysed()
     {
         var options = Defaults with { Dissectors = DissectorSettings.Default with { MaxLiteralBytes = 4096 } };
@@ -223,5 +253,7 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(0, NormalRequests).Select(i => $"/page/{i}"), normal.Select(t => t.Request?.Target));
         Assert.All(normal, t => Assert.Equal(200, t.Response?.StatusCode));
         Assert.All(normal, t => Assert.Equal("hello"u8.ToArray(), t.Response!.Body!.Content));
+        // Every entity that kept bytes gave their reservation back, whatever ended it.
+        Assert.Equal(0, outcome.KeptBytesHeld);
     }
 }

@@ -457,6 +457,60 @@ public sealed class ReassemblyTests
         Assert.Equal(0, reassembler.Counters.UnconsumedBytes);
     }
 
+    [Theory]
+    [InlineData("STARTTLS")] // handed off
+    [InlineData("BAD")] // disabled: three violations
+    [InlineData("THROW")] // disabled: three exceptions
+    public void A_dissector_dropped_mid_flow_is_disposed_at_once_and_gives_its_kept_bytes_back(string trigger)
+    {
+        var (reassembler, lines) = NewLineReassembler();
+        TcpConversation tcp = Connect(reassembler);
+        tcp.Data(C2S, 0, Ascii("KEEP 70000\n"));
+        Assert.Equal(70_000, reassembler.KeptBytesBudget.HeldBytes);
+
+        long offset = 11;
+        for (int i = 0; i < 3 && lines.Single.Disposals.Count == 0; i++)
+        {
+            tcp.Data(C2S, offset, Ascii(trigger + "\n"));
+            offset += trigger.Length + 1;
+        }
+
+        Assert.Equal((1, 0), lines.Single.Disposals);
+        Assert.Equal(0, reassembler.KeptBytesBudget.HeldBytes);
+        reassembler.Complete(long.MaxValue);
+        Assert.Equal(1, lines.Single.Disposals.Count);
+    }
+
+    [Fact]
+    public void A_dissector_that_lives_to_the_flows_end_is_disposed_once_after_both_ends()
+    {
+        var (reassembler, lines) = NewLineReassembler();
+        TcpConversation tcp = Connect(reassembler);
+        tcp.Data(C2S, 0, Ascii("KEEP 500\n"));
+        tcp.Data(S2C, 0, Ascii("KEEP 300\n"));
+        Assert.Equal(800, reassembler.KeptBytesBudget.HeldBytes);
+
+        tcp.Fin(C2S, 9);
+        tcp.Fin(S2C, 9);
+        reassembler.Complete(long.MaxValue);
+
+        Assert.Equal((1, 2), lines.Single.Disposals);
+        Assert.Equal(0, reassembler.KeptBytesBudget.HeldBytes);
+    }
+
+    [Fact]
+    public void Flows_share_one_kept_bytes_budget_per_table_and_none_may_take_past_it()
+    {
+        var (reassembler, lines) = NewLineReassembler(ReassemblyOptions.Default with { MaxKeptBytesTotal = 1000 });
+        List<TcpConversation> flows = Enumerable.Range(0, 3).Select(i => Connect(reassembler, client: $"10.0.0.{i + 1}:40000")).ToList();
+        foreach (TcpConversation tcp in flows) tcp.Data(C2S, 0, Ascii("KEEP 400\n"));
+
+        Assert.Equal(800, reassembler.KeptBytesBudget.HeldBytes);
+        Assert.All(lines.Created, line => Assert.Same(reassembler.KeptBytesBudget, line.Flow.KeptBytesBudget));
+        reassembler.Complete(long.MaxValue);
+        Assert.Equal(0, reassembler.KeptBytesBudget.HeldBytes);
+    }
+
     [Fact]
     public void The_global_buffer_cap_counts_bytes_left_unconsumed_by_dissectors()
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.IO;
+using Sniffer.Core.Records;
 using Sniffer.Dissectors.Http.Records;
 using Sniffer.Dissectors.Http.Semantics;
 
@@ -50,8 +51,9 @@ internal sealed class HttpBodyCollector : IDisposable
     private IncrementalHash? _overflowHash;
 
     /// <param name="contentLength">The Content-Length of a body framed by it, so a body kept whole needs no resizing.</param>
+    /// <param name="keptBytesBudget">What all flows' unfinished entities may keep together.</param>
     public HttpBodyCollector(HttpBodyFraming framing, IReadOnlyList<HttpHeader> headers, long? contentLength, DissectorSettings settings,
-        Action<string, string> reportAnomaly)
+        KeptBytesBudget keptBytesBudget, Action<string, string> reportAnomaly)
     {
         _framing = framing;
         _settings = settings;
@@ -79,7 +81,7 @@ internal sealed class HttpBodyCollector : IDisposable
         }
         _decoding = _decoders.Count > 0;
         // Content codings are undone here, so only an uncoded (or kept-coded) body's length is known in advance.
-        _kept = new KeptBytes(settings.MaxBodyBytes, _decoders.Count == 0 ? contentLength : null);
+        _kept = new KeptBytes(settings.MaxBodyBytes, _decoders.Count == 0 ? contentLength : null, keptBytesBudget);
     }
 
     public long DecodedLength => _decodedLength;
@@ -124,7 +126,11 @@ internal sealed class HttpBodyCollector : IDisposable
     {
         bool truncated = _kept.Count < _decodedLength;
         string? sha256 = _overflowHash is null ? null : Convert.ToHexStringLower(_overflowHash.GetHashAndReset());
-        if (truncated && _settings.MaxBodyBytes > 0)
+        if (truncated && _kept.BudgetExhausted)
+        {
+            _reportAnomaly(AnomalyKinds.KeptBytesLimit, _kept.Budget.ExhaustedDetail("decoded body", _kept.Count, _decodedLength));
+        }
+        else if (truncated && _settings.MaxBodyBytes > 0)
         {
             _reportAnomaly(HttpAnomalyKinds.BodyOverCap, $"kept {_kept.Count} of {_decodedLength} decoded bytes (cap {_settings.MaxBodyBytes}); size and SHA-256 cover all of them");
         }

@@ -1,28 +1,26 @@
 using System.Buffers;
 using System.Text;
+using Sniffer.Core.IO;
 
 namespace Sniffer.Dissectors.Imap.Parsing;
 
 /// <summary>
 /// The bytes of one literal (RFC 9051 §4.3). They are kept up to a cap (DissectorSettings.MaxLiteralBytes) and
-/// counted beyond it; bytes a capture gap lost are counted as missing, so the framing survives the gap.
+/// counted beyond it; bytes a capture gap lost are counted as missing, so the framing survives the gap. Its size is
+/// known up front, so the kept bytes go into an array of that size where the shared budget allows (see
+/// <see cref="KeptBytes"/>); <see cref="Data"/> is readable once the tokenizer has finished the literal.
 /// </summary>
 public sealed class ImapLiteral
 {
-    // The declared length is trusted up front only this far: a peer that announces large literals and sends nothing
-    // must not make each of its flows hold more. Header sections and most messages fit; a larger literal grows from
-    // here in steps that stop at the declared length, so its last array is still exactly its size.
-    private const long MaxPresizedBytes = 64 * 1024;
+    private readonly KeptBytes _kept;
+    private byte[]? _data;
+    private long _keptLength;
 
-    private readonly long _keepLimit;
-    private byte[] _kept = [];
-    private int _keptLength;
-
-    public ImapLiteral(long declaredLength, ImapLiteralKind kind, long keepLimit)
+    public ImapLiteral(long declaredLength, ImapLiteralKind kind, long keepLimit, KeptBytesBudget keptBytesBudget)
     {
         DeclaredLength = declaredLength;
         Kind = kind;
-        _keepLimit = keepLimit;
+        _kept = new KeptBytes(keepLimit, declaredLength, keptBytesBudget);
     }
 
     /// <summary>The n of <c>{n}</c>.</summary>
@@ -36,8 +34,11 @@ public sealed class ImapLiteral
     /// <summary>Bytes a capture gap lost.</summary>
     public long MissingBytes { get; private set; }
 
-    /// <summary>True when more than the cap was sent: <see cref="Data"/> holds only the first bytes.</summary>
+    /// <summary>True when more was sent than the cap or the shared budget let it keep: <see cref="Data"/> holds only the first bytes.</summary>
     public bool Truncated => ReceivedBytes > _keptLength;
+
+    /// <summary>True when it stopped keeping because all flows' unfinished entities had kept as much as they may.</summary>
+    public bool BudgetExhausted => _kept.BudgetExhausted;
 
     /// <summary>True when every declared byte was captured.</summary>
     public bool Complete => MissingBytes == 0 && ReceivedBytes == DeclaredLength;
@@ -53,32 +54,25 @@ public sealed class ImapLiteral
     /// </summary>
     public bool Refused { get; internal set; }
 
-    /// <summary>The kept bytes.</summary>
-    public ReadOnlyMemory<byte> Data => _kept.AsMemory(0, _keptLength);
+    /// <summary>The kept bytes, in an array of exactly their size.</summary>
+    public ReadOnlyMemory<byte> Data => _data ?? throw new InvalidOperationException("the literal is still arriving");
 
     /// <summary>The kept bytes as UTF-8 text (astring values: user names, mailbox names, search keys).</summary>
     public string Text => Encoding.UTF8.GetString(Data.Span);
 
     internal void Append(ReadOnlySequence<byte> bytes)
     {
-        long keep = Math.Min(bytes.Length, _keepLimit - _keptLength);
-        if (keep > 0)
-        {
-            if (_keptLength + keep > _kept.Length)
-            {
-                // A literal's size is known up front (RFC 9051 §4.3): the first array is as large as it, up to what may be
-                // trusted, and later ones double, never past what was declared or the cap.
-                long declared = Math.Min(DeclaredLength, _keepLimit);
-                long wanted = Math.Min(declared, Math.Max(MaxPresizedBytes, _kept.Length * 2L));
-                Array.Resize(ref _kept, (int)Math.Min(Math.Max(wanted, _keptLength + keep), _keepLimit));
-            }
-            bytes.Slice(0, keep).CopyTo(_kept.AsSpan(_keptLength));
-            _keptLength += (int)keep;
-        }
+        foreach (ReadOnlyMemory<byte> segment in bytes) _keptLength += _kept.Append(segment.Span);
         ReceivedBytes += bytes.Length;
     }
 
     internal void AddMissing(long length) => MissingBytes += length;
+
+    /// <summary>No more bytes will come (all arrived, or a gap or the end cut it): the kept ones become <see cref="Data"/>.</summary>
+    internal void Finish() => _data ??= _kept.Detach();
+
+    /// <summary>Nobody will read it (the connection was given up): its bytes go, and their share of the budget.</summary>
+    internal void Abandon() => _kept.Release();
 }
 
 /// <summary>How a literal was announced.</summary>

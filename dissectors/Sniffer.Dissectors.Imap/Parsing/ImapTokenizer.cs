@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 using Sniffer.Core.Dissection;
+using Sniffer.Core.IO;
 using Sniffer.Core.Text;
 
 namespace Sniffer.Dissectors.Imap.Parsing;
@@ -53,13 +54,16 @@ public sealed class ImapTokenizer
     private readonly int _maxLineBytes;
     private readonly long _maxLiteralBytes;
     private readonly ImapLineKind _kind;
+    private readonly KeptBytesBudget _keptBytesBudget;
     private ImapLine? _line;
     private ImapLiteral? _literal;
     private bool _resyncAtLineStart;
 
-    public ImapTokenizer(ImapLineKind kind, DissectorSettings settings)
+    /// <param name="keptBytesBudget">What all flows' unfinished entities, literals among them, may keep together.</param>
+    public ImapTokenizer(ImapLineKind kind, DissectorSettings settings, KeptBytesBudget keptBytesBudget)
     {
         _kind = kind;
+        _keptBytesBudget = keptBytesBudget;
         _maxLineBytes = settings.MaxLineBytes;
         _maxLiteralBytes = Math.Min(settings.MaxLiteralBytes, Array.MaxLength);
     }
@@ -89,6 +93,7 @@ public sealed class ImapTokenizer
                     _line!.Length += take;
                     _line.EndNs = clock.TimeAt(reader.Consumed - 1);
                     if (literal.Remaining > 0) return ImapReadStatus.NeedMoreData;
+                    literal.Finish();
                     _literal = null;
                     Mode = ImapTokenizerMode.Token;
                     continue;
@@ -121,9 +126,10 @@ public sealed class ImapTokenizer
                     Tokenise(text, _line.Tokens);
                     if (marker is { } found)
                     {
-                        _literal = new ImapLiteral(found.Length, found.Kind, _maxLiteralBytes);
+                        _literal = new ImapLiteral(found.Length, found.Kind, _maxLiteralBytes, _keptBytesBudget);
                         _line.Tokens.Add(new ImapToken(ImapTokenKind.Literal, "", _literal));
                         if (found.Length > 0) Mode = ImapTokenizerMode.Literal;
+                        else _literal.Finish();
                         if (found.Length > _maxLiteralBytes) return ImapReadStatus.LiteralTooLarge;
                         continue;
                     }
@@ -156,12 +162,17 @@ public sealed class ImapTokenizer
             _line!.Length += length;
             if (_literal.Remaining == 0)
             {
+                _literal.Finish();
                 _literal = null;
                 Mode = ImapTokenizerMode.Token;
             }
             return;
         }
-        if (_literal is not null) _literal.AddMissing(_literal.Remaining);
+        if (_literal is not null)
+        {
+            _literal.AddMissing(_literal.Remaining);
+            _literal.Finish();
+        }
         if (_line is not null)
         {
             _line.Incomplete = true;
@@ -192,6 +203,7 @@ public sealed class ImapTokenizer
     {
         ImapLine line = _line!;
         _literal!.Refused = true;
+        _literal.Finish();
         _line = null;
         _literal = null;
         Mode = ImapTokenizerMode.Token;
@@ -203,9 +215,18 @@ public sealed class ImapTokenizer
     {
         ImapLine? line = _line;
         if (line is not null) line.Incomplete = true;
+        _literal?.Finish();
         _line = null;
         _literal = null;
         return line;
+    }
+
+    /// <summary>The connection is given up mid-line: the literal in progress is dropped unread, with its share of the budget.</summary>
+    public void Abandon()
+    {
+        _literal?.Abandon();
+        _line = null;
+        _literal = null;
     }
 
     private void StartResync(bool atLineStart)

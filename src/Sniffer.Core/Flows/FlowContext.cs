@@ -1,3 +1,5 @@
+using Sniffer.Core.IO;
+
 namespace Sniffer.Core.Flows;
 
 /// <summary>
@@ -29,4 +31,10 @@ public sealed class FlowContext
 
     /// <summary>Name of the dissector pinned to this flow, or null while undecided.</summary>
     public string? Protocol { get; set; }
+
+    /// <summary>
+    /// What the unfinished bodies, messages and literals of every flow of the analysis may keep together; the flow
+    /// table hands each flow its own. Unbounded for a flow made outside a flow table.
+    /// </summary>
+    public KeptBytesBudget KeptBytesBudget { get; init; } = KeptBytesBudget.Unlimited;
 }

@@ -35,6 +35,12 @@ public static class AnomalyKinds
     /// <summary>An RST outside the receive window (RFC 5961 §3.2): ignored.</summary>
     public const string TcpResetOutOfWindow = "tcp_rst_out_of_window";
 
+    /// <summary>
+    /// The unfinished bodies, messages and literals of all flows kept as many bytes as they may together
+    /// (<c>ReassemblyOptions.MaxKeptBytesTotal</c>): this one's further bytes are counted and hashed, not kept.
+    /// </summary>
+    public const string KeptBytesLimit = "kept_bytes_limit";
+
     // dissector binding
     public const string DissectorViolation = "dissector_violation";
     public const string DissectorDisabled = "dissector_disabled";

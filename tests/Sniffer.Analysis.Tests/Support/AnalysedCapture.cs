@@ -30,6 +30,8 @@ public sealed record AnalysedCapture(HttpAnalysisReport Report, ListSink Sink)
         using var pipeline = new AnalysisPipeline(new PipelineOptions(), sink);
         CaptureFilesResult result = CaptureFileAnalysis.Read([path], pipeline);
         Assert.False(result.Failed, string.Join("; ", result.Files.Select(f => f.Error)));
+        // Once the capture is over every flow has ended, and whatever its dissectors kept went to a record or back.
+        Assert.Equal(0, pipeline.KeptBytesHeld);
         return new AnalysedCapture(pipeline.HttpReport!, sink);
     }
 }

@@ -9,8 +9,9 @@ using Sniffer.TestSupport.Synthesis;
 namespace Sniffer.Hardening.Tests.Support;
 
 /// <summary>What the whole pipeline made of one capture: its records, its counters and how the reading ended.</summary>
+/// <param name="KeptBytesHeld">What unfinished entities still kept once the capture was over: all of it should have been given back.</param>
 public sealed record AnalysisOutcome(IReadOnlyList<SnifferRecord> Records, PipelineStatistics Statistics, long Frames,
-    IReadOnlyList<ReaderWarning> Warnings, CaptureFileException? Error, long AllocatedBytes)
+    IReadOnlyList<ReaderWarning> Warnings, CaptureFileException? Error, long AllocatedBytes, long KeptBytesHeld)
 {
     public IEnumerable<T> Of<T>() => Records.OfType<T>();
 
@@ -20,13 +21,14 @@ public sealed record AnalysisOutcome(IReadOnlyList<SnifferRecord> Records, Pipel
 /// <summary>Runs capture bytes through the reader and the full analysis pipeline (decode, reassemble, dissect, analyse).</summary>
 public static class CaptureAnalysis
 {
-    public static AnalysisOutcome Run(byte[] capture, PipelineOptions? options = null)
+    /// <param name="afterEachFrame">Looks at the pipeline after each frame (its gauges between packets).</param>
+    public static AnalysisOutcome Run(byte[] capture, PipelineOptions? options = null, Action<AnalysisPipeline>? afterEachFrame = null)
     {
         using TemporaryFile file = TemporaryFile.WithContent(capture, ".pcap");
-        return RunFile(file.Path, options);
+        return RunFile(file.Path, options, afterEachFrame);
     }
 
-    public static AnalysisOutcome RunFile(string path, PipelineOptions? options = null)
+    public static AnalysisOutcome RunFile(string path, PipelineOptions? options = null, Action<AnalysisPipeline>? afterEachFrame = null)
     {
         var sink = new ListSink();
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
@@ -35,16 +37,20 @@ public static class CaptureAnalysis
         try
         {
             reader = CaptureFileReader.Open(path);
-            while (reader.TryReadNext(out CaptureFrame frame)) pipeline.Process(frame);
+            while (reader.TryReadNext(out CaptureFrame frame))
+            {
+                pipeline.Process(frame);
+                afterEachFrame?.Invoke(pipeline);
+            }
             pipeline.Complete();
             return new AnalysisOutcome(sink.Records, pipeline.Statistics, reader.FramesRead, reader.Warnings.ToList(), null,
-                GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
+                GC.GetAllocatedBytesForCurrentThread() - allocatedBefore, pipeline.KeptBytesHeld);
         }
         catch (CaptureFileException error)
         {
             pipeline.Complete();
             return new AnalysisOutcome(sink.Records, pipeline.Statistics, reader?.FramesRead ?? 0, reader?.Warnings.ToList() ?? [], error,
-                GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
+                GC.GetAllocatedBytesForCurrentThread() - allocatedBefore, pipeline.KeptBytesHeld);
         }
         finally
         {

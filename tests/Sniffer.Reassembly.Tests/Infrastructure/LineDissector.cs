@@ -13,10 +13,15 @@ internal sealed record ConsumedLine(Direction Direction, string Text, long Strea
 
 /// <summary>
 /// A toy line protocol: consumes complete "\n"-terminated lines only (Kestrel's contract). A line containing
-/// "BAD" is a violation, "STARTTLS" hands the flow off, and anything else is progress.
+/// "BAD" is a violation, "STARTTLS" hands the flow off, "KEEP n" reserves n bytes of the flow's kept-bytes budget
+/// until the dissector is disposed, and anything else is progress.
 /// </summary>
-internal sealed class LineDissector : IStreamDissector
+internal sealed class LineDissector(FlowContext flow) : IStreamDissector, IDisposable
 {
+    private long _reserved;
+
+    public FlowContext Flow => flow;
+
     public List<ConsumedLine> Lines { get; } = new();
     public List<(Direction Direction, long Offset, long Length)> Gaps { get; } = new();
     public List<(Direction Direction, StreamEndReason Reason)> Ends { get; } = new();
@@ -33,6 +38,10 @@ internal sealed class LineDissector : IStreamDissector
             if (text.Contains("BAD", StringComparison.Ordinal)) return DissectStatus.Violation;
             if (text == "STARTTLS") return DissectStatus.HandOff;
             if (text == "THROW") throw new InvalidOperationException("dissector bug");
+            if (text.StartsWith("KEEP ", StringComparison.Ordinal) && flow.KeptBytesBudget.TryReserve(long.Parse(text[5..])))
+            {
+                _reserved += long.Parse(text[5..]);
+            }
             status = DissectStatus.Progress;
         }
         return status;
@@ -45,6 +54,16 @@ internal sealed class LineDissector : IStreamDissector
     }
 
     public void OnEnd(Direction direction, StreamEndReason reason, long timeNs) => Ends.Add((direction, reason));
+
+    /// <summary>How many times the framework disposed it, and how many ends it had heard of by the first time.</summary>
+    public (int Count, int EndsHeard) Disposals { get; private set; }
+
+    public void Dispose()
+    {
+        Disposals = (Disposals.Count + 1, Disposals.Count == 0 ? Ends.Count : Disposals.EndsHeard);
+        flow.KeptBytesBudget.Return(_reserved);
+        _reserved = 0;
+    }
 
     public IEnumerable<string> TextOf(Direction direction) => Lines.Where(l => l.Direction == direction).Select(l => l.Text);
 }
@@ -69,7 +88,7 @@ internal sealed class LineDissectorFactory : IDissectorFactory
 
     public IStreamDissector Create(FlowContext flow, IRecordSink sink, DissectorSettings settings)
     {
-        var dissector = new LineDissector();
+        var dissector = new LineDissector(flow);
         Created.Add(dissector);
         return dissector;
     }
