@@ -237,7 +237,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
             name = "UID " + uidCommand.Text.ToUpperInvariant();
             argumentsStart = 3;
         }
-        List<ImapValue> arguments = ImapValue.Parse(line.Tokens, argumentsStart);
+        IReadOnlyList<ImapValue> arguments = ImapValue.Parse(line.Tokens, argumentsStart);
         if (_pending.Any(p => p.Tag == tag)) Report(ImapAnomalyKinds.DuplicateTag, $"c→s tag {SafeText.Escape(tag)} reused while pending");
         var command = new PendingCommand(++_commandCount, tag, name, arguments, line, _state);
         command.Mailbox = name switch
@@ -327,7 +327,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
 
     private void OnUntagged(ImapLine line)
     {
-        List<ImapValue> values = ImapValue.Parse(line.Tokens, 1);
+        IReadOnlyList<ImapValue> values = ImapValue.Parse(line.Tokens, 1);
         if (values.Count == 0) return;
         if (values[0].Number is { } number && values.ElementAtOrDefault(1)?.Text is { } numberedKind)
         {
@@ -389,7 +389,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         }
     }
 
-    private void OnNumbered(ImapLine line, long number, string kind, List<ImapValue> values)
+    private void OnNumbered(ImapLine line, long number, string kind, IReadOnlyList<ImapValue> values)
     {
         PendingCommand? owner = Owner(kind == "FETCH" ? ["FETCH", "UID FETCH", "STORE", "UID STORE"] : []);
         if (owner is not null) Attribute(owner, line);
@@ -552,7 +552,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 .Select(a => $"{a.ItemAt(2)!.Text}@{a.ItemAt(3)!.Text}").ToList();
     }
 
-    private void OnStatus(string status, List<ImapValue> rest, ImapLine line)
+    private void OnStatus(string status, IReadOnlyList<ImapValue> rest, ImapLine line)
     {
         if (_greeting is null && _state == ImapState.Unknown)
         {
@@ -587,7 +587,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         string tag = line.Tokens[0].Text;
         int index = _pending.FindIndex(p => p.Tag == tag);
         string status = line.Tokens[1].Text.ToUpperInvariant();
-        List<ImapValue> rest = ImapValue.Parse(line.Tokens, 2);
+        IReadOnlyList<ImapValue> rest = ImapValue.Parse(line.Tokens, 2);
         if (status == "OK" && ResponseCode(rest) is { } code && code.StartsWith("CAPABILITY ", StringComparison.OrdinalIgnoreCase))
         {
             _capabilities = code[11..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -746,7 +746,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         : ModifiedUtf7.Decode(name);
 
     /// <summary>The resp-text-code of a status response: its first token when bracketed (RFC 9051 §7.1).</summary>
-    private static string? ResponseCode(List<ImapValue> rest) =>
+    private static string? ResponseCode(IReadOnlyList<ImapValue> rest) =>
         rest.FirstOrDefault()?.Token is { Kind: ImapTokenKind.Atom, Text: ['[', .., ']'] code } ? code[1..^1] : null;
 
     /// <summary>The human-readable text after the status word and the code.</summary>
@@ -774,12 +774,12 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private sealed record Completion(string Status, string? Code, string Text, long StartNs);
 
     /// <summary>A command waiting for its tagged completion.</summary>
-    private sealed class PendingCommand(int index, string tag, string name, List<ImapValue> arguments, ImapLine line, ImapState stateBefore)
+    private sealed class PendingCommand(int index, string tag, string name, IReadOnlyList<ImapValue> arguments, ImapLine line, ImapState stateBefore)
     {
         public int Index { get; } = index;
         public string Tag { get; } = tag;
         public string Name { get; } = name;
-        public List<ImapValue> Arguments { get; } = arguments;
+        public IReadOnlyList<ImapValue> Arguments { get; } = arguments;
         public ImapLine Line { get; } = line;
         public ImapState StateBefore { get; } = stateBefore;
         public string? Mailbox { get; set; }

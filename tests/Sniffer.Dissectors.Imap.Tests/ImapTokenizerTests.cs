@@ -61,6 +61,38 @@ public class ImapTokenizerTests
         Assert.All(literals, l => Assert.True(l.Complete));
     }
 
+    [Theory]
+    [InlineData("* 1 FETCH (FLAGS (\\Seen) UID 7)", "1 FETCH (FLAGS (\\Seen) UID 7)")]
+    [InlineData("* LIST () \"/\" INBOX", "LIST () \"/\" INBOX")]
+    [InlineData("* 1 FETCH (A (B (C D) E) F", "1 FETCH (A (B (C D) E) F)")] // unclosed: ends with the line
+    [InlineData("* OK ) stray (X", "OK stray (X)")] // an unmatched ")" closes nothing
+    public void Values_form_the_trees_the_parentheses_say(string text, string values)
+    {
+        ImapLine line = ReadOne(ImapLineKind.Response, text + "\r\n");
+        Assert.Equal(values, string.Join(' ', ImapValue.Parse(line.Tokens, 1)));
+    }
+
+    [Fact]
+    public void A_line_nested_deeper_than_any_data_item_is_parsed_without_recursing_on_it()
+    {
+        // 30,000 levels fit in one 64 KB line; a parser recursing once per level would overflow the thread's stack.
+        ImapLine line = ReadOne(ImapLineKind.Response, "* 1 FETCH " + new string('(', 30_000) + "x" + new string(')', 30_000) + "\r\n");
+
+        IReadOnlyList<ImapValue> values = ImapValue.Parse(line.Tokens, 1);
+
+        Assert.Equal(3, values.Count);
+        int depth = 0;
+        ImapValue value = values[2];
+        while (value.IsList && value.Items.Count == 1 && value.Items[0].IsList)
+        {
+            value = value.Items[0];
+            depth++;
+        }
+        // Nesting past what any IMAP response needs is flattened into the deepest list kept.
+        Assert.Equal(255, depth);
+        Assert.Equal("x", Assert.Single(value.Items).Text);
+    }
+
     [Fact]
     public void QuotedStringsHaveTheirEscapesUndone()
     {

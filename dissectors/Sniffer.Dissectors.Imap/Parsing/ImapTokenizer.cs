@@ -305,9 +305,9 @@ public sealed class ImapTokenizer
     /// </summary>
     internal static void Tokenise(ReadOnlySpan<byte> text, List<ImapToken> tokens)
     {
-        // Spaces separate nearly every token (RFC 9051 §9): one vectorised count sizes the list once, where a SEARCH
-        // answer of a thousand numbers would otherwise grow it through ten copies.
-        tokens.EnsureCapacity(tokens.Count + text.Count((byte)' ') + 1);
+        // Spaces and parentheses separate nearly every token (RFC 9051 §9): vectorised counts size the list once, where
+        // a SEARCH answer of a thousand numbers, or an ENVELOPE of nested lists, would otherwise grow it through copies.
+        tokens.EnsureCapacity(tokens.Count + text.Count((byte)' ') + text.Count((byte)'(') + text.Count((byte)')') + 1);
         int i = 0;
         while (i < text.Length)
         {
@@ -339,11 +339,25 @@ public sealed class ImapTokenizer
                         else if (c == (byte)']' && depth > 0) depth--;
                         else if (depth == 0 && c is (byte)' ' or (byte)'(' or (byte)')' or (byte)'"') break;
                     }
-                    tokens.Add(new ImapToken(ImapTokenKind.Atom, Encoding.UTF8.GetString(text[start..i])));
+                    tokens.Add(new ImapToken(ImapTokenKind.Atom, AtomText(text[start..i])));
                     break;
                 }
             }
         }
+    }
+
+    // Atoms that fill FETCH responses and commands over and over (NIL alone is most of an ENVELOPE): these share
+    // one string each instead of a new one per occurrence.
+    private static readonly string[] CommonAtoms =
+        ["NIL", "FETCH", "UID", "FLAGS", "ENVELOPE", "BODYSTRUCTURE", "RFC822.SIZE", "INTERNALDATE", "BODY[]", "OK", "EXISTS", "RECENT", "\\Seen"];
+
+    private static string AtomText(ReadOnlySpan<byte> atom)
+    {
+        foreach (string common in CommonAtoms)
+        {
+            if (common.Length == atom.Length && Ascii.Equals(atom, common)) return common;
+        }
+        return Encoding.UTF8.GetString(atom);
     }
 
     /// <summary>A quoted string with <c>\"</c> and <c>\\</c> undone; an unterminated one runs to the end of the line.</summary>

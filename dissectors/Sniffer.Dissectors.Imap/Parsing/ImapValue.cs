@@ -32,32 +32,69 @@ public sealed class ImapValue
     public ImapValue? ItemAt(int index) => index < Items.Count ? Items[index] : null;
 
     /// <summary>Values from <paramref name="start"/> to the end of the line; an unmatched ")" ends nothing, an unclosed "(" ends at the line's end.</summary>
-    public static List<ImapValue> Parse(IReadOnlyList<ImapToken> tokens, int start)
+    public static IReadOnlyList<ImapValue> Parse(IReadOnlyList<ImapToken> tokens, int start)
     {
-        int index = start;
-        return ParseList(tokens, ref index, nested: false);
-    }
-
-    private static List<ImapValue> ParseList(IReadOnlyList<ImapToken> tokens, ref int index, bool nested)
-    {
-        var values = new List<ImapValue>();
-        while (index < tokens.Count)
+        // Members are gathered on one stack shared by every level of nesting; a list, once closed, takes its members
+        // off it into an array of exactly their number, so a FETCH line of nested ENVELOPE lists allocates no list that
+        // grows and no spare capacity.
+        ImapValue[] stack = ParseStack ??= new ImapValue[64];
+        int depth = 0;
+        Span<int> opened = stackalloc int[MaxNesting];
+        int count = 0;
+        int overflowDepth = 0;
+        for (int index = start; index < tokens.Count; index++)
         {
-            ImapToken token = tokens[index++];
+            ImapToken token = tokens[index];
             switch (token.Kind)
             {
+                case ImapTokenKind.OpenParen when depth < MaxNesting:
+                    opened[depth++] = count;
+                    break;
                 case ImapTokenKind.OpenParen:
-                    values.Add(new ImapValue(null, ParseList(tokens, ref index, nested: true)));
+                    // Deeper than any IMAP data item nests: flattened into the deepest list, as a parser with a
+                    // recursion bound would, rather than a stack overflow on hostile input.
+                    overflowDepth++;
+                    break;
+                case ImapTokenKind.CloseParen when overflowDepth > 0:
+                    overflowDepth--;
+                    break;
+                case ImapTokenKind.CloseParen when depth > 0:
+                    int first = opened[--depth];
+                    ImapValue list = new(null, stack.AsSpan(first, count - first).ToArray());
+                    count = first;
+                    Push(ref stack, ref count, list);
                     break;
                 case ImapTokenKind.CloseParen:
-                    if (nested) return values;
                     break;
                 default:
-                    values.Add(new ImapValue(token, null));
+                    Push(ref stack, ref count, new ImapValue(token, null));
                     break;
             }
         }
+        // Lists never closed end with the line, innermost first.
+        while (depth > 0)
+        {
+            int first = opened[--depth];
+            ImapValue list = new(null, stack.AsSpan(first, count - first).ToArray());
+            count = first;
+            Push(ref stack, ref count, list);
+        }
+        ImapValue[] values = stack.AsSpan(0, count).ToArray();
+        stack.AsSpan(0, count).Clear();
+        ParseStack = stack;
         return values;
+    }
+
+    private const int MaxNesting = 256;
+
+    // One per thread: parsing a line never yields to another, and flows are dissected on one worker each.
+    [ThreadStatic]
+    private static ImapValue[]? ParseStack;
+
+    private static void Push(ref ImapValue[] stack, ref int count, ImapValue value)
+    {
+        if (count == stack.Length) Array.Resize(ref stack, stack.Length * 2);
+        stack[count++] = value;
     }
 
     public override string ToString() => IsList ? "(" + string.Join(' ', Items) + ")" : Token!.Value.ToString();
