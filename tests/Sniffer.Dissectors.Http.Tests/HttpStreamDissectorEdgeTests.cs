@@ -176,6 +176,27 @@ public class HttpStreamDissectorEdgeTests
         Assert.Contains(driver.Anomalies, a => a.Kind == HttpAnomalyKinds.UnsupportedContentEncoding);
     }
 
+    [Theory]
+    [InlineData(5, true)] // as many layers as curl decodes
+    [InlineData(6, false)] // one more: kept as it came (curl refuses it too, CVE-2022-32206)
+    public void StackedCodingsAreUndoneUpToFiveLayers(int layers, bool decoded)
+    {
+        byte[] body = "innermost"u8.ToArray();
+        for (int i = 0; i < layers; i++)
+        {
+            var compressed = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest)) gzip.Write(body);
+            body = compressed.ToArray();
+        }
+        string head = $"HTTP/1.1 200 OK\r\nContent-Encoding: {string.Join(", ", Enumerable.Repeat("gzip", layers))}\r\nContent-Length: {body.Length}\r\n\r\n";
+        var driver = new ConversationDriver().Client("GET / HTTP/1.1\r\nHost: h\r\n\r\n").Send(Direction.ServerToClient, [.. Encoding.ASCII.GetBytes(head), .. body]);
+
+        HttpBody kept = driver.Transactions.Single().Response!.Body!;
+        Assert.Equal(decoded ? "innermost"u8.ToArray() : body, kept.Content);
+        Assert.Equal(decoded, driver.Anomalies.All(a => a.Kind != HttpAnomalyKinds.UnsupportedContentEncoding));
+        if (!decoded) Assert.Equal("6 content codings, more than the 5 a client decodes: body kept coded", kept.DecodeError);
+    }
+
     [Fact]
     public void FlowPickedUpMidStreamStartsAtTheNextStartLine()
     {

@@ -114,6 +114,31 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_body_coded_three_thousand_times_over_is_kept_coded_and_the_next_connection_is_analysed()
+    {
+        // Each gzip layer adds some 20 bytes, so 3,000 of them fit in a 60 KB body and one header line: a decoder per
+        // layer would hold a pooled buffer and an inflater each, and recurse once per layer.
+        byte[] body = "innermost"u8.ToArray();
+        for (int layer = 0; layer < 3_000; layer++) body = Gzip(body);
+        string codings = string.Join(", ", Enumerable.Repeat("gzip", 3_000));
+        TcpConversation hostile = Http(Ascii("GET /layers HTTP/1.1\r\nHost: x\r\n\r\n"),
+            Concat(Ascii($"HTTP/1.1 200 OK\r\nContent-Encoding: {codings}\r\nContent-Length: {body.Length}\r\n\r\n"), body));
+        byte[] capture = CaptureAnalysis.Pcap(hostile, NormalHttp());
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(capture);
+
+        Anomaly refused = Assert.Single(outcome.Of<Anomaly>(), a => a.Kind == HttpAnomalyKinds.UnsupportedContentEncoding);
+        Assert.Contains("3000 content codings", refused.Detail);
+        HttpBody kept = Assert.Single(outcome.Of<HttpTransaction>(), t => t.Request?.Target == "/layers").Response!.Body!;
+        Assert.Equal(body, kept.Content);
+        Assert.Equal(body.Length, kept.DecodedLength);
+        output.WriteLine($"capture {capture.Length:N0} bytes; analysis allocated {outcome.AllocatedBytes:N0} bytes");
+        // Decoding every layer allocated 85 MB (and an inflater's native state per layer besides).
+        Assert.InRange(outcome.AllocatedBytes, 0, 4L << 20);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
     public void A_Content_Length_longer_than_the_body_sent_ends_as_a_truncated_message_and_the_next_connection_is_analysed()
     {
         TcpConversation lying = Http("GET /lie HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\nonly this");
