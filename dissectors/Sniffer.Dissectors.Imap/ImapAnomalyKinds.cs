@@ -33,6 +33,12 @@ public static class ImapAnomalyKinds
     /// <summary>After COMPRESS=DEFLATE (RFC 4978) a gap or bad deflate data: the rest of the connection cannot be inflated.</summary>
     public const string CompressedStreamLost = "imap_compressed_stream_lost";
 
+    /// <summary>
+    /// A connection or one command gathered more than is kept for it: commands awaiting completion (the oldest is
+    /// recorded without one), SEARCH results or IDLE updates (the rest are counted, not kept).
+    /// </summary>
+    public const string CommandLimit = "imap_command_limit";
+
     /// <summary>A direction ended inside a line or a literal.</summary>
     public const string Truncated = "imap_truncated";
 }

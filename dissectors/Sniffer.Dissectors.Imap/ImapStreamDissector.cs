@@ -43,6 +43,13 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private bool _handedOff;
     private int _mailMessages;
     private long _nowNs;
+    private bool _limitReported;
+
+    // Far above what a client pipelines (MailKit waits for each completion), a SEARCH of a large mailbox answers, or
+    // a day of IDLE on a busy one brings; each bounds what one hostile connection makes the dissector hold.
+    private const int MaxPendingCommands = 1000;
+    private const int MaxSearchResults = 1_000_000;
+    private const int MaxIdleUpdates = 10_000;
 
     public ImapStreamDissector(FlowContext flow, IRecordSink sink, DissectorSettings settings, MessageSummaryCache? summaries = null)
     {
@@ -265,6 +272,14 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 _selected = FolderNamed(command.Mailbox);
                 break;
         }
+        if (_pending.Count == MaxPendingCommands)
+        {
+            // Every line is matched against the pending commands, so an unbounded list would cost memory and time
+            // quadratic in a client that never waits for completions.
+            ReportLimitOnce($"more than {MaxPendingCommands} commands awaiting completion: the oldest are recorded without one");
+            Emit(_pending[0], completion: null);
+            _pending.RemoveAt(0);
+        }
         _pending.Add(command);
     }
 
@@ -381,7 +396,17 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 }
                 break;
             case "SEARCH":
-                owner?.SearchResults.AddRange(values.Skip(1).Select(v => v.Number).OfType<long>());
+                if (owner is null) break;
+                foreach (ImapValue value in values.Skip(1))
+                {
+                    if (value.Number is not { } found) continue;
+                    if (owner.SearchResults.Count == MaxSearchResults)
+                    {
+                        ReportLimitOnce($"{owner.Name} {SafeText.Escape(owner.Tag)} answered more than {MaxSearchResults} message numbers: the rest are not kept");
+                        break;
+                    }
+                    owner.SearchResults.Add(found);
+                }
                 break;
             case "FLAGS":
                 if (_selected is not null && values.Count > 1) _selected.Flags = values[1].Items.Select(v => v.Text ?? "").ToList();
@@ -706,10 +731,20 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         return _pending.FirstOrDefault(p => kinds.Contains(p.Name)) ?? _pending[0];
     }
 
-    private static void Attribute(PendingCommand owner, ImapLine line)
+    private void Attribute(PendingCommand owner, ImapLine line)
     {
         owner.Untagged++;
-        if (owner.Name == "IDLE" && owner.IdleDoneNs is null) owner.IdleUpdates.Add(line.Head);
+        if (owner.Name != "IDLE" || owner.IdleDoneNs is not null) return;
+        if (owner.IdleUpdates.Count < MaxIdleUpdates) owner.IdleUpdates.Add(line.Head);
+        else ReportLimitOnce($"IDLE {SafeText.Escape(owner.Tag)} received more than {MaxIdleUpdates} updates: the rest are counted, not kept");
+    }
+
+    /// <summary>One anomaly per connection for its limits: a client that hits one hits it on every line after.</summary>
+    private void ReportLimitOnce(string detail)
+    {
+        if (_limitReported) return;
+        _limitReported = true;
+        Report(ImapAnomalyKinds.CommandLimit, detail);
     }
 
     private ImapMessageSummary MessageOf(ImapFolder folder, long sequenceNumber, long? uid)

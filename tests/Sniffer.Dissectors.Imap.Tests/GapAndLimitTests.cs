@@ -1,5 +1,6 @@
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Flows;
+using Sniffer.Core.Records;
 using Sniffer.Dissectors.Imap.Records;
 using Sniffer.Dissectors.Imap.Tests.Support;
 using Sniffer.Dissectors.Mail;
@@ -176,5 +177,50 @@ public class GapAndLimitTests
         Assert.Equal(["a1 APPEND Box {50} -> OK", "a2 NOOP -> OK"],
             driver.Records<ImapCommandRecord>().Select(c => $"{c.Tag} {c.Command} {c.Arguments}".TrimEnd() + $" -> {c.Status}"));
         Assert.False(Assert.Single(driver.Records<ImapMessageTransfer>()).Complete);
+    }
+
+    [Fact]
+    public void A_client_that_never_waits_has_its_oldest_commands_recorded_without_a_completion_past_a_thousand()
+    {
+        var driver = new ConversationDriver().Server(Opening)
+            .Client(string.Concat(Enumerable.Range(1, 1500).Select(i => $"t{i} NOOP\r\n")))
+            .Server("t1500 OK done\r\n").EndBoth();
+
+        List<ImapCommandRecord> commands = driver.Records<ImapCommandRecord>().ToList();
+        Assert.Equal(1500, commands.Count);
+        Assert.Equal(Enumerable.Range(1, 1500).Select(i => $"t{i}"), commands.Select(c => c.Tag).OrderBy(t => int.Parse(t[1..])));
+        Assert.All(commands.Take(500), c => Assert.Null(c.Status));
+        Assert.Equal("OK", commands.Single(c => c.Tag == "t1500").Status);
+        Anomaly limit = Assert.Single(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.CommandLimit);
+        Assert.Equal("more than 1000 commands awaiting completion: the oldest are recorded without one", limit.Detail);
+    }
+
+    [Fact]
+    public void An_IDLE_keeps_ten_thousand_updates_and_counts_the_rest()
+    {
+        var driver = new ConversationDriver().Server(Opening)
+            .Client("i1 IDLE\r\n").Server("+ idling\r\n")
+            .Server(string.Concat(Enumerable.Range(1, 10_005).Select(i => $"* {i} EXISTS\r\n")))
+            .Client("DONE\r\n").Server("i1 OK IDLE terminated\r\n").EndBoth();
+
+        ImapCommandRecord idle = Assert.Single(driver.Records<ImapCommandRecord>());
+        Assert.Equal(10_000, idle.IdleUpdates.Count);
+        Assert.Equal("* 10000 EXISTS", idle.IdleUpdates[^1]);
+        Assert.Equal(10_005, idle.UntaggedResponses);
+        Assert.Contains(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.CommandLimit && a.Detail.Contains("more than 10000 updates"));
+    }
+
+    [Fact]
+    public void A_SEARCH_keeps_a_million_message_numbers_and_no_more()
+    {
+        string numbers = string.Join(' ', Enumerable.Repeat("7", 10_000));
+        var driver = new ConversationDriver().Server(Opening)
+            .Client("s1 SEARCH ALL\r\n")
+            .Server(string.Concat(Enumerable.Repeat($"* SEARCH {numbers}\r\n", 101)) + "s1 OK done\r\n").EndBoth();
+
+        ImapCommandRecord search = Assert.Single(driver.Records<ImapCommandRecord>());
+        Assert.Equal(1_000_000, search.SearchResults.Count);
+        Assert.Equal("OK", search.Status);
+        Assert.Contains(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.CommandLimit && a.Detail == "SEARCH s1 answered more than 1000000 message numbers: the rest are not kept");
     }
 }
