@@ -24,6 +24,12 @@ public static class HttpAnomalyKinds
     public const string UnsupportedContentEncoding = "http_unsupported_content_encoding";
     public const string ResponseWithoutRequest = "http_response_without_request";
 
+    /// <summary>
+    /// More requests awaited their responses than are held for one connection: the oldest are recorded without one,
+    /// and the responses that answer them later are recorded on their own.
+    /// </summary>
+    public const string TooManyPendingRequests = "http_too_many_pending_requests";
+
     /// <summary>A message cut short by the end of its direction.</summary>
     public const string TruncatedMessage = "http_truncated_message";
 

@@ -37,4 +37,10 @@ internal sealed class HttpExchange(int index, MessageHead? requestHead)
     /// so the client side waits for the response before reading on.
     /// </summary>
     public bool MayChangeProtocol { get; init; }
+
+    /// <summary>
+    /// A response to a request already recorded without it (too many were pending): emitted on its own as soon as it
+    /// is complete, outside the request order the others keep.
+    /// </summary>
+    public bool AnswersEarlierRecord { get; init; }
 }

@@ -38,6 +38,15 @@ public sealed class HttpStreamDissector : IStreamDissector, IDisposable
     private int _exchangeCount;
     private long _nowNs;
 
+    // Far beyond what a client pipelines; a capture that lost or never saw the server's side reaches it, as Zeek's
+    // pending-request state once grew without bound on such a trace.
+    private const int MaxAwaitingResponses = 1000;
+
+    // Requests recorded early without their response, whose responses (in request order, RFC 9112 §9.3.2) are still to
+    // come; and the one of those responses in progress.
+    private long _responsesOwedToEarlierRecords;
+    private HttpExchange? _owedResponse;
+
     public HttpStreamDissector(FlowContext flow, IRecordSink sink, DissectorSettings settings)
     {
         _flow = flow;
@@ -347,6 +356,7 @@ public sealed class HttpStreamDissector : IStreamDissector, IDisposable
         bool upgrade = HeaderValues.Has(head.Headers, "Upgrade")
             && HeaderValues.ListTokens(head.Headers, "Connection").Contains("upgrade");
         var exchange = new HttpExchange(++_exchangeCount, head) { MayChangeProtocol = head.Method == "CONNECT" || upgrade };
+        if (_awaitingResponse.Count == MaxAwaitingResponses) RecordOldestWithoutResponse();
         _awaitingResponse.Enqueue(exchange);
         _unsettled.Enqueue(exchange);
         _requestInProgress = exchange;
@@ -370,7 +380,12 @@ public sealed class HttpStreamDissector : IStreamDissector, IDisposable
     {
         MessageHead head = half.Head!;
         int status = head.StatusCode;
-        if (!_awaitingResponse.TryPeek(out HttpExchange? exchange))
+        HttpExchange? exchange;
+        if (_responsesOwedToEarlierRecords > 0)
+        {
+            exchange = _owedResponse ??= new HttpExchange(++_exchangeCount, requestHead: null) { RequestSettled = true, AnswersEarlierRecord = true };
+        }
+        else if (!_awaitingResponse.TryPeek(out exchange))
         {
             Report(HttpAnomalyKinds.ResponseWithoutRequest, $"{status} {head.ReasonPhrase}");
             exchange = new HttpExchange(++_exchangeCount, requestHead: null) { RequestSettled = true };
@@ -394,7 +409,15 @@ public sealed class HttpStreamDissector : IStreamDissector, IDisposable
             return;
         }
 
-        _awaitingResponse.Dequeue();
+        if (exchange.AnswersEarlierRecord)
+        {
+            _owedResponse = null;
+            _responsesOwedToEarlierRecords--;
+        }
+        else
+        {
+            _awaitingResponse.Dequeue();
+        }
         _responseInProgress = exchange;
         long endOfHeadNs = head.Version == HttpProtocolVersion.Http09 ? _nowNs : clock.TimeAt(reader.Consumed - 1);
 
@@ -507,7 +530,25 @@ public sealed class HttpStreamDissector : IStreamDissector, IDisposable
             exchange.ResponseEndNs = lastByteNs;
             exchange.ResponseSettled = true;
             _responseInProgress = null;
+            if (exchange.AnswersEarlierRecord) _sink.Emit(ToTransaction(exchange));
         }
+        EmitSettled();
+    }
+
+    /// <summary>
+    /// Too many requests await a response: the oldest is recorded without one, so what the connection holds stays
+    /// bounded however long the server stays silent (or the capture misses its side).
+    /// </summary>
+    private void RecordOldestWithoutResponse()
+    {
+        if (_responsesOwedToEarlierRecords == 0)
+        {
+            Report(HttpAnomalyKinds.TooManyPendingRequests,
+                $"more than {MaxAwaitingResponses} requests awaiting a response: the oldest are recorded without one, the responses that answer them later on their own");
+        }
+        HttpExchange oldest = _awaitingResponse.Dequeue();
+        oldest.ResponseSettled = true;
+        _responsesOwedToEarlierRecords++;
         EmitSettled();
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Flows;
+using Sniffer.Core.Records;
 using Sniffer.Dissectors.Http.Records;
 using Sniffer.Dissectors.Http.Tests.Support;
 using Xunit;
@@ -174,6 +175,25 @@ public class HttpStreamDissectorEdgeTests
         Assert.Equal(4, body.Content.Length);
         Assert.Contains("zstd", body.DecodeError);
         Assert.Contains(driver.Anomalies, a => a.Kind == HttpAnomalyKinds.UnsupportedContentEncoding);
+    }
+
+    [Fact]
+    public void PastAThousandUnansweredRequestsTheOldestAreRecordedWithoutAResponseAndTheRestStayPaired()
+    {
+        var driver = new ConversationDriver()
+            .Client(string.Concat(Enumerable.Range(1, 1500).Select(i => $"GET /{i} HTTP/1.1\r\nHost: h\r\n\r\n")))
+            .Server(string.Concat(Enumerable.Range(1, 1500).Select(i => $"HTTP/1.1 200 OK\r\nContent-Length: {i.ToString().Length}\r\n\r\n{i}")))
+            .EndBoth();
+
+        List<HttpTransaction> transactions = driver.Transactions.ToList();
+        Assert.Equal(Enumerable.Range(1, 500).Select(i => $"/{i}"), transactions.Where(t => t.Response is null).Select(t => t.Request!.Target));
+        // The responses that answered them came on their own, in order, and each remaining request kept its own.
+        Assert.Equal(Enumerable.Range(1, 500).Select(i => $"{i}"), transactions.Where(t => t.Request is null).Select(t => Encoding.ASCII.GetString(t.Response!.Body!.Content)));
+        List<HttpTransaction> paired = transactions.Where(t => t.Request is not null && t.Response is not null).ToList();
+        Assert.Equal(1000, paired.Count);
+        Assert.All(paired, t => Assert.Equal(t.Request!.Target[1..], Encoding.ASCII.GetString(t.Response!.Body!.Content)));
+        Anomaly limit = Assert.Single(driver.Anomalies);
+        Assert.Equal(HttpAnomalyKinds.TooManyPendingRequests, limit.Kind);
     }
 
     [Theory]
