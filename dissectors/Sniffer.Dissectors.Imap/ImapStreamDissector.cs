@@ -50,6 +50,9 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private const int MaxPendingCommands = 1000;
     private const int MaxSearchResults = 1_000_000;
     private const int MaxIdleUpdates = 10_000;
+    private const int MaxFolders = 10_000;
+    private const int MaxMessageSummaries = 100_000;
+    private int _messageSummaries;
 
     public ImapStreamDissector(FlowContext flow, IRecordSink sink, DissectorSettings settings, MessageSummaryCache? summaries = null)
     {
@@ -441,6 +444,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                         message.SequenceNumber--;
                     }
                 }
+                folder.SequenceNumbersChanged();
                 if (folder.Exists > 0) folder.Exists--;
                 break;
             case "FETCH" when values.Count > 2:
@@ -749,15 +753,29 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
 
     private ImapMessageSummary MessageOf(ImapFolder folder, long sequenceNumber, long? uid)
     {
-        ImapMessageSummary? message = uid is not null ? folder.Messages.FirstOrDefault(m => m.Uid == uid) : null;
-        message ??= folder.Messages.FirstOrDefault(m => m.SequenceNumber == sequenceNumber && (uid is null || m.Uid is null));
-        if (message is null)
+        ImapMessageSummary? message = uid is { } known ? folder.FindByUid(known) : null;
+        if (message is null && folder.FindBySequence(sequenceNumber) is { } numbered)
         {
-            message = new ImapMessageSummary();
-            folder.Messages.Add(message);
+            // The first message with that number, unless it already has another UID: then one with that number and
+            // none (rare: numbers held by two messages only after renumbering).
+            message = uid is null || numbered.Uid is null
+                ? numbered
+                : folder.Messages.FirstOrDefault(m => m.SequenceNumber == sequenceNumber && m.Uid is null);
         }
-        message.SequenceNumber = sequenceNumber;
-        message.Uid ??= uid;
+        if (message is not null)
+        {
+            folder.Renumber(message, sequenceNumber, uid);
+            return message;
+        }
+        message = new ImapMessageSummary { SequenceNumber = sequenceNumber, Uid = uid };
+        if (_messageSummaries == MaxMessageSummaries)
+        {
+            // Its data are read into a summary nobody keeps.
+            ReportLimitOnce($"more than {MaxMessageSummaries} messages described on one connection: the rest are not kept");
+            return message;
+        }
+        _messageSummaries++;
+        folder.Add(message);
         return message;
     }
 
@@ -767,7 +785,14 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private ImapFolder FolderNamed(string? name)
     {
         name ??= UnknownFolder;
-        if (!_folders.TryGetValue(name, out ImapFolder? folder)) _folders[name] = folder = new ImapFolder { Name = name };
+        if (_folders.TryGetValue(name, out ImapFolder? folder)) return folder;
+        folder = new ImapFolder { Name = name };
+        if (_folders.Count == MaxFolders)
+        {
+            ReportLimitOnce($"more than {MaxFolders} mailboxes named on one connection: the rest are not kept");
+            return folder;
+        }
+        _folders[name] = folder;
         return folder;
     }
 

@@ -223,4 +223,40 @@ public class GapAndLimitTests
         Assert.Equal("OK", search.Status);
         Assert.Contains(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.CommandLimit && a.Detail == "SEARCH s1 answered more than 1000000 message numbers: the rest are not kept");
     }
+
+    [Fact]
+    public void A_first_sync_of_a_large_mailbox_describes_each_message_once_and_finds_it_again_by_UID()
+    {
+        const int count = 50_000;
+        var driver = new ConversationDriver().Server(Opening)
+            .Client("a1 SELECT INBOX\r\n").Server($"* {count} EXISTS\r\na1 OK [READ-WRITE] done\r\n")
+            .Client("a2 UID FETCH 1:* (FLAGS)\r\n")
+            .Server(string.Concat(Enumerable.Range(1, count).Select(i => $"* {i} FETCH (UID {1000 + i} FLAGS ())\r\n")) + "a2 OK done\r\n")
+            // Message 1 goes; the last one, fetched again by UID, is now number count - 1 (RFC 9051 §7.5.1).
+            .Client("a3 EXPUNGE\r\n").Server("* 1 EXPUNGE\r\na3 OK done\r\n")
+            .Client($"a4 UID FETCH {1000 + count} (FLAGS)\r\n").Server($"* {count - 1} FETCH (UID {1000 + count} FLAGS (\\Seen))\r\na4 OK done\r\n")
+            .EndBoth();
+
+        ImapFolder inbox = Assert.Single(driver.Records<ImapSession>().Single().Folders, f => f.Name == "INBOX");
+        Assert.Equal(count, inbox.Messages.Count);
+        ImapMessageSummary last = inbox.Messages[^1];
+        Assert.Equal((count - 1L, 1000L + count), (last.SequenceNumber, last.Uid));
+        Assert.Equal(["\\Seen"], last.Flags);
+        Assert.True(inbox.Messages[0].Expunged);
+        Assert.DoesNotContain(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.CommandLimit);
+    }
+
+    [Fact]
+    public void One_connection_describes_at_most_a_hundred_thousand_messages()
+    {
+        var driver = new ConversationDriver().Server(Opening)
+            .Client("a1 SELECT INBOX\r\n").Server("a1 OK [READ-WRITE] done\r\n")
+            .Client("a2 FETCH 1:* (FLAGS)\r\n")
+            .Server(string.Concat(Enumerable.Range(1, 100_005).Select(i => $"* {i} FETCH (FLAGS ())\r\n")) + "a2 OK done\r\n")
+            .EndBoth();
+
+        Assert.Equal(100_000, driver.Records<ImapSession>().Single().Folders.Single(f => f.Name == "INBOX").Messages.Count);
+        Assert.Contains(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.CommandLimit && a.Detail.Contains("more than 100000 messages"));
+        Assert.Equal("OK", driver.Records<ImapCommandRecord>().Single(c => c.Command == "FETCH").Status);
+    }
 }

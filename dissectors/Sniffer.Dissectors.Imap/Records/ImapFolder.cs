@@ -27,6 +27,51 @@ public sealed class ImapFolder
     public bool Selected { get; set; }
 
     public List<ImapMessageSummary> Messages { get; } = [];
+
+    // Lookups for the dissector. A client's first FETCH 1:* of a mailbox of n messages used to look each one up by
+    // scanning all those before it: n²/2 comparisons, minutes of CPU for a 100,000-message mailbox.
+    private readonly Dictionary<long, ImapMessageSummary> _byUid = [];
+    private Dictionary<long, ImapMessageSummary>? _bySequence;
+
+    /// <summary>The first message (in the order they became known) with <paramref name="uid"/>.</summary>
+    internal ImapMessageSummary? FindByUid(long uid) => _byUid.GetValueOrDefault(uid);
+
+    /// <summary>The first message (in the order they became known) now numbered <paramref name="sequenceNumber"/>.</summary>
+    internal ImapMessageSummary? FindBySequence(long sequenceNumber)
+    {
+        if (_bySequence is null)
+        {
+            _bySequence = [];
+            foreach (ImapMessageSummary message in Messages)
+            {
+                if (message.SequenceNumber is { } number) _bySequence.TryAdd(number, message);
+            }
+        }
+        return _bySequence.GetValueOrDefault(sequenceNumber);
+    }
+
+    internal void Add(ImapMessageSummary message)
+    {
+        Messages.Add(message);
+        if (message.Uid is { } uid) _byUid.TryAdd(uid, message);
+        if (message.SequenceNumber is { } number) _bySequence?.TryAdd(number, message);
+    }
+
+    /// <summary>Sets what a known message is numbered and, if it had none, its UID.</summary>
+    internal void Renumber(ImapMessageSummary message, long sequenceNumber, long? uid)
+    {
+        // Another message may hold the old number's lookup after it; rebuilt on the next look-up by number.
+        if (message.SequenceNumber != sequenceNumber) _bySequence = null;
+        message.SequenceNumber = sequenceNumber;
+        if (message.Uid is null && uid is { } known)
+        {
+            message.Uid = known;
+            _byUid.TryAdd(known, message);
+        }
+    }
+
+    /// <summary>An EXPUNGE renumbered messages (RFC 9051 §7.5.1).</summary>
+    internal void SequenceNumbersChanged() => _bySequence = null;
 }
 
 /// <summary>What the client learnt of one message: from FETCH data items and fetched headers.</summary>
