@@ -26,4 +26,10 @@ public static class SmtpAnomalyKinds
 
     /// <summary>The connection ended inside a message's content.</summary>
     public const string TruncatedMessage = "smtp_truncated_message";
+
+    /// <summary>
+    /// A session gathered more than is kept for one: commands awaiting a reply (the oldest is recorded without one),
+    /// commands listed in the session, or recipients of one transaction (the rest are counted, not kept).
+    /// </summary>
+    public const string SessionLimit = "smtp_session_limit";
 }

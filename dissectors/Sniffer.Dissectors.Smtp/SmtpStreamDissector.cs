@@ -48,6 +48,17 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
     private readonly bool[] _ended = new bool[2];
     private bool _finished;
     private long _nowNs;
+    private bool _limitReported;
+
+    // Replies still to come for commands recorded early without one; replies come in command order (RFC 2920 §3).
+    private long _repliesOwedToEarlierRecords;
+
+    // Far above what a client pipelines (a group ends at the next DATA, RFC 2920 §3.1) or a server accepts (RFC 5321
+    // §4.5.3.1.8 asks for 100 recipients); each bounds what one hostile connection, or a capture without the server's
+    // side, makes the dissector hold.
+    private const int MaxPendingCommands = 1000;
+    private const int MaxSessionCommands = 10_000;
+    private const int MaxRecipients = 10_000;
 
     public SmtpStreamDissector(FlowContext flow, IRecordSink sink, DissectorSettings settings, MessageSummaryCache? summaries = null)
     {
@@ -273,7 +284,8 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
             case "RCPT" when _current is not null:
                 SmtpCommandParser.TryParsePath(argument, "TO:", out string forwardPath, out string rcptParameters);
                 recipient = new SmtpRecipient { Address = forwardPath, Parameters = rcptParameters };
-                _current.Record.Add(recipient);
+                if (_current.Record.Recipients.Count < MaxRecipients) _current.Record.Add(recipient);
+                else ReportLimitOnce($"a transaction named more than {MaxRecipients} recipients: the rest are not kept", timeNs);
                 transaction = _current;
                 kind = Kind.Rcpt;
                 break;
@@ -328,7 +340,7 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
         // Commands without a part in the transaction (NOOP, VRFY, a malformed BDAT) still happen during it.
         transaction ??= _current;
         var command = new SmtpCommand { Verb = line.Verb, Argument = argument, TimeNs = timeNs, Pipelined = _pending.Count > 0 };
-        _session.CommandList.Add(command);
+        List(command);
         Enqueue(new Pending
         {
             Command = command,
@@ -372,8 +384,35 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
 
     private void Enqueue(Pending pending)
     {
+        if (_pending.Count == MaxPendingCommands)
+        {
+            // The oldest goes without its reply, so what the session holds stays bounded however long the server is
+            // silent (or the capture misses its side); the next reply is counted as its.
+            ReportLimitOnce($"more than {MaxPendingCommands} commands awaiting a reply: the oldest are recorded without one", pending.Command.TimeNs);
+            Pending oldest = _pending.Dequeue();
+            _repliesOwedToEarlierRecords++;
+            if (oldest.Transaction is { } owner)
+            {
+                owner.Awaiting--;
+                EmitIfSettled(owner);
+            }
+        }
         if (pending.Transaction is { } transaction) transaction.Awaiting++;
         _pending.Enqueue(pending);
+    }
+
+    private void List(SmtpCommand command)
+    {
+        if (_session.CommandList.Count < MaxSessionCommands) _session.CommandList.Add(command);
+        else ReportLimitOnce($"more than {MaxSessionCommands} commands in the session: the rest are answered, not listed", command.TimeNs);
+    }
+
+    /// <summary>One anomaly per session for its limits: a client that hits one hits it on every command after.</summary>
+    private void ReportLimitOnce(string detail, long timeNs)
+    {
+        if (_limitReported) return;
+        _limitReported = true;
+        Report(SmtpAnomalyKinds.SessionLimit, detail, timeNs);
     }
 
     private void SaslResponse(Pending auth, string response)
@@ -444,7 +483,7 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
         Transaction transaction = _current!;
         FinishMessage(transaction, timeNs, complete: true);
         var end = new SmtpCommand { Verb = ".", TimeNs = timeNs, Pipelined = _pending.Count > 0 };
-        _session.CommandList.Add(end);
+        List(end);
         Enqueue(new Pending { Command = end, Kind = Kind.DataEnd, Transaction = transaction });
         _client = ClientState.Command;
     }
@@ -575,6 +614,11 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
             SettleContent(interrupted, reply);
             EmitIfSettled(interrupted);
             _client = ClientState.Resync;
+            return false;
+        }
+        if (_repliesOwedToEarlierRecords > 0)
+        {
+            _repliesOwedToEarlierRecords--;
             return false;
         }
         if (!_pending.TryPeek(out Pending? pending))

@@ -31,6 +31,42 @@ public class RobustnessTests
     }
 
     [Fact]
+    public void PastAThousandUnansweredCommandsTheOldestAreRecordedWithoutAReplyAndTheRestStayPaired()
+    {
+        var driver = new StreamDriver(new SmtpDissectorFactory())
+            .Send(Direction.ServerToClient, "220 mx ESMTP\r\n"u8)
+            .Send(Direction.ClientToServer, Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 1500).Select(i => $"VRFY user{i}\r\n"))))
+            .Send(Direction.ServerToClient, Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 1500).Select(i => $"252 user{i}\r\n"))))
+            .End();
+
+        IReadOnlyList<SmtpCommand> commands = driver.Records<SmtpSession>().Single().Commands;
+        Assert.Equal(1500, commands.Count);
+        Assert.All(commands.Take(500), c => Assert.Null(c.Reply));
+        // Each later command kept its own reply: the 500 replies before them were counted as the evicted ones'.
+        Assert.All(commands.Skip(500), c => Assert.Equal(c.Argument, c.Reply!.Lines[0]));
+        Assert.Equal("more than 1000 commands awaiting a reply: the oldest are recorded without one",
+            Assert.Single(driver.Anomalies, a => a.Kind == SmtpAnomalyKinds.SessionLimit).Detail);
+    }
+
+    [Fact]
+    public void ASessionListsTenThousandCommandsAndATransactionTenThousandRecipients()
+    {
+        var driver = new StreamDriver(new SmtpDissectorFactory())
+            .Send(Direction.ServerToClient, "220 mx ESMTP\r\n"u8)
+            .Send(Direction.ClientToServer, "EHLO c\r\n"u8).Send(Direction.ServerToClient, "250 mx\r\n"u8)
+            .Send(Direction.ClientToServer, "MAIL FROM:<a@c>\r\n"u8).Send(Direction.ServerToClient, "250 OK\r\n"u8);
+        for (int i = 0; i < 10_005; i++)
+        {
+            driver.Send(Direction.ClientToServer, Encoding.ASCII.GetBytes($"RCPT TO:<r{i}@mx>\r\n")).Send(Direction.ServerToClient, "250 OK\r\n"u8);
+        }
+        driver.End();
+
+        Assert.Equal(10_000, driver.Records<SmtpSession>().Single().Commands.Count);
+        Assert.Equal(10_000, driver.Records<SmtpTransaction>().Single().Recipients.Count);
+        Assert.Single(driver.Anomalies, a => a.Kind == SmtpAnomalyKinds.SessionLimit);
+    }
+
+    [Fact]
     public void AnOverlongCommandLineIsReportedNotBuffered()
     {
         var settings = DissectorSettings.Default with { MaxLineBytes = 1000 };
