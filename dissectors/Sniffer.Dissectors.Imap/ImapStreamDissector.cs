@@ -274,6 +274,16 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 // The untagged data before the completion describe the mailbox being opened (RFC 9051 §6.3.2).
                 _selected = FolderNamed(command.Mailbox);
                 break;
+            case "APPEND":
+                // The message is the last literal among the arguments (RFC 9051 §6.3.12; MULTIAPPEND, RFC 3502, sends
+                // several). It is read now, not at the completion: a client sending APPENDs with LITERAL+ (RFC 7888)
+                // without waiting would otherwise make every pending command hold a whole message.
+                foreach (ImapValue literal in arguments.Where(a => a.Literal is { Refused: false }))
+                {
+                    OnContent(line, ImapTransferOrigin.Append, tag, command.Mailbox, message: null, "APPEND", literal);
+                    literal.Literal!.Forget();
+                }
+                break;
         }
         if (_pending.Count == MaxPendingCommands)
         {
@@ -681,14 +691,6 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
 
     private void Emit(PendingCommand command, Completion? completion)
     {
-        if (command.Name == "APPEND")
-        {
-            // The message is the last literal among the arguments (RFC 9051 §6.3.12; MULTIAPPEND, RFC 3502, sends several).
-            foreach (ImapValue literal in command.Arguments.Where(a => a.Literal is { Refused: false }))
-            {
-                OnContent(command.Line, ImapTransferOrigin.Append, command.Tag, command.Mailbox, message: null, "APPEND", literal);
-            }
-        }
         long? latency = completion is null ? null : Math.Max(0, completion.StartNs - command.Line.EndNs);
         _sink.Emit(new ImapCommandRecord
         {

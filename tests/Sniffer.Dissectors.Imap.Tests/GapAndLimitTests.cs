@@ -1,3 +1,4 @@
+using System.Text;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Flows;
 using Sniffer.Core.Records;
@@ -258,5 +259,20 @@ public class GapAndLimitTests
         Assert.Equal(100_000, driver.Records<ImapSession>().Single().Folders.Single(f => f.Name == "INBOX").Messages.Count);
         Assert.Contains(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.CommandLimit && a.Detail.Contains("more than 100000 messages"));
         Assert.Equal("OK", driver.Records<ImapCommandRecord>().Single(c => c.Command == "FETCH").Status);
+    }
+
+    [Fact]
+    public void Appended_messages_are_read_when_sent_not_held_until_their_completions()
+    {
+        string message = "Subject: appended\r\n\r\n" + new string('m', 100_000) + "\r\n";
+        string append = $"a{{0}} APPEND INBOX {{{{{Encoding.ASCII.GetByteCount(message)}+}}}}\r\n{message}\r\n";
+        var driver = new ConversationDriver().Server(Opening)
+            .Client(string.Format(append, 1) + string.Format(append, 2) + string.Format(append, 3));
+
+        // LITERAL+ (RFC 7888): three uploads sent without waiting, none completed yet, each already a message.
+        Assert.Equal(3, driver.Records<MailMessage>().Count(m => m.Subject == "appended"));
+        driver.Server("a1 OK done\r\na2 OK done\r\na3 NO [OVERQUOTA] full\r\n").EndBoth();
+        Assert.Equal(["OK", "OK", "NO"], driver.Records<ImapCommandRecord>().Select(c => c.Status));
+        Assert.Equal(3, driver.Records<ImapMessageTransfer>().Count(t => t.Origin == ImapTransferOrigin.Append && t.Complete));
     }
 }

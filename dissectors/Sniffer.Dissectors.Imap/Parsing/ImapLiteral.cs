@@ -71,6 +71,9 @@ public sealed class ImapLiteral
     /// <summary>No more bytes will come (all arrived, or a gap or the end cut it): the kept ones become <see cref="Data"/>.</summary>
     internal void Finish() => _data ??= _kept.Detach();
 
+    /// <summary>Its bytes were read into their record; what holds the literal from now on keeps only its lengths.</summary>
+    internal void Forget() => _data = [];
+
     /// <summary>Nobody will read it (the connection was given up): its bytes go, and their share of the budget.</summary>
     internal void Abandon() => _kept.Release();
 }
