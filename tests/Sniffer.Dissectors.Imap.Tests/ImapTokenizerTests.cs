@@ -73,6 +73,28 @@ public class ImapTokenizerTests
     }
 
     [Fact]
+    public void Parsing_keeps_nothing_of_a_line_once_its_values_are_dropped()
+    {
+        WeakReference literal = ParseAndDropALineWithALiteralInAList();
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        // The parser's shared member stack once kept a popped value, its token and the literal's message alive.
+        Assert.False(literal.IsAlive);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference ParseAndDropALineWithALiteralInAList()
+    {
+        ImapLine line = ReadOne(ImapLineKind.Response, "* 1 FETCH (UID 3 BODY[] {5}\r\nhello FLAGS (\\Seen))\r\n");
+        IReadOnlyList<ImapValue> values = ImapValue.Parse(line.Tokens, 1);
+        Assert.Equal("hello", values[2].Items[3].Text);
+        return new WeakReference(values[2].Items[3].Literal);
+    }
+
+    [Fact]
     public void A_line_nested_deeper_than_any_data_item_is_parsed_without_recursing_on_it()
     {
         // 30,000 levels fit in one 64 KB line; a parser recursing once per level would overflow the thread's stack.

@@ -41,6 +41,7 @@ public sealed class ImapValue
         int depth = 0;
         Span<int> opened = stackalloc int[MaxNesting];
         int count = 0;
+        int highWater = 0;
         int overflowDepth = 0;
         for (int index = start; index < tokens.Count; index++)
         {
@@ -62,12 +63,12 @@ public sealed class ImapValue
                     int first = opened[--depth];
                     ImapValue list = new(null, stack.AsSpan(first, count - first).ToArray());
                     count = first;
-                    Push(ref stack, ref count, list);
+                    Push(ref stack, ref count, ref highWater, list);
                     break;
                 case ImapTokenKind.CloseParen:
                     break;
                 default:
-                    Push(ref stack, ref count, new ImapValue(token, null));
+                    Push(ref stack, ref count, ref highWater, new ImapValue(token, null));
                     break;
             }
         }
@@ -77,10 +78,12 @@ public sealed class ImapValue
             int first = opened[--depth];
             ImapValue list = new(null, stack.AsSpan(first, count - first).ToArray());
             count = first;
-            Push(ref stack, ref count, list);
+            Push(ref stack, ref count, ref highWater, list);
         }
         ImapValue[] values = stack.AsSpan(0, count).ToArray();
-        stack.AsSpan(0, count).Clear();
+        // Everything ever pushed goes, not only what is left: a value popped into a list still pointed at its token,
+        // and a literal's token at the message it holds.
+        stack.AsSpan(0, highWater).Clear();
         ParseStack = stack;
         return values;
     }
@@ -91,10 +94,11 @@ public sealed class ImapValue
     [ThreadStatic]
     private static ImapValue[]? ParseStack;
 
-    private static void Push(ref ImapValue[] stack, ref int count, ImapValue value)
+    private static void Push(ref ImapValue[] stack, ref int count, ref int highWater, ImapValue value)
     {
         if (count == stack.Length) Array.Resize(ref stack, stack.Length * 2);
         stack[count++] = value;
+        highWater = Math.Max(highWater, count);
     }
 
     public override string ToString() => IsList ? "(" + string.Join(' ', Items) + ")" : Token!.Value.ToString();
