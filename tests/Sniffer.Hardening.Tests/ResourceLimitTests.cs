@@ -114,6 +114,45 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Coded_bodies_on_many_connections_decode_only_as_many_at_once_as_the_budget_holds()
+    {
+        const long budget = 256 * 1024;
+        var options = Defaults with { Reassembly = Defaults.Reassembly with { MaxKeptBytesTotal = budget } };
+        var random = new Random(3);
+        // Letters at random compress to about 60%: each gzip body spans a dozen segments, so all twenty are in progress at once.
+        byte[] text = Enumerable.Range(0, 20_000).Select(_ => (byte)random.Next('a', 'z' + 1)).ToArray();
+        byte[] gzip = Gzip(text);
+        // Twenty gzip responses at once: each decoder holds an inflater's window and state whether or not its body
+        // ever arrives, so only as many decode as the budget covers; the others are kept as they came.
+        TcpConversation[] coded = Enumerable.Range(0, 20)
+            .Select(i => Http(Ascii($"GET /coded/{i} HTTP/1.1\r\nHost: x\r\n\r\n"),
+                Concat(Ascii($"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {gzip.Length}\r\n\r\n"), gzip), clientPort: 42000 + i))
+            .ToArray();
+        long peak = 0;
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap([.. coded, NormalHttp()]), options,
+            pipeline => peak = Math.Max(peak, pipeline.KeptBytesHeld));
+
+        Assert.InRange(peak, 1, budget);
+        List<HttpBody> bodies = outcome.Of<HttpTransaction>().Where(t => t.Request?.Target.StartsWith("/coded/") == true).Select(t => t.Response!.Body!).ToList();
+        Assert.Equal(20, bodies.Count);
+        // Those that decoded are measured and hashed whole, whatever of their output the budget let them keep.
+        List<HttpBody> decoded = bodies.Where(body => body.DecodeError is null).ToList();
+        Assert.NotEmpty(decoded);
+        string sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(text));
+        Assert.All(decoded, body => Assert.Equal((20_000L, sha256), (body.DecodedLength, body.Sha256)));
+        Assert.All(decoded, body => Assert.Equal(text[..body.Content.Length], body.Content));
+        List<HttpBody> keptCoded = bodies.Where(body => body.DecodeError is not null).ToList();
+        Assert.NotEmpty(keptCoded);
+        string codedSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(gzip));
+        Assert.All(keptCoded, body => Assert.Equal(((long)gzip.Length, codedSha256), (body.DecodedLength, body.Sha256)));
+        Assert.All(keptCoded, body => Assert.Equal(gzip[..body.Content.Length], body.Content));
+        Assert.All(keptCoded, body => Assert.StartsWith("no room to decode 'gzip'", body.DecodeError));
+        Assert.Contains(AnomalyKinds.KeptBytesLimit, outcome.AnomalyKinds);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
+    [Fact]
     public void A_body_coded_three_thousand_times_over_is_kept_coded_and_the_next_connection_is_analysed()
     {
         // Each gzip layer adds some 20 bytes, so 3,000 of them fit in a 60 KB body and one header line: a decoder per

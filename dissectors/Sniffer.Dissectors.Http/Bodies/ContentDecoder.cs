@@ -22,6 +22,14 @@ internal sealed class ContentDecoder : IDisposable
 
     public static ContentDecoder? Create(string coding) => coding == "identity" ? null : new ContentDecoder(coding);
 
+    /// <summary>
+    /// About what one decoder of <paramref name="coding"/> holds while a body streams through it, native state
+    /// included: inflate keeps a 32 KB window (RFC 1951 §3.2.6) besides its state and the stream's buffer; brotli a
+    /// ring buffer as large as the sender's window, which web servers keep near 512 KB (nginx's brotli_window) and
+    /// the format allows up to 16 MB (RFC 7932 §9.1).
+    /// </summary>
+    public static long StateBytes(string coding) => coding == "br" ? 1024 * 1024 : 48 * 1024;
+
     /// <summary>Coded bytes queued but not yet taken by the decoder (those after the end of the coded stream stay here).</summary>
     public long PendingInput => _input.Pending;
 

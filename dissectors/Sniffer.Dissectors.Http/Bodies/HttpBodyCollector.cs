@@ -37,6 +37,11 @@ internal sealed class HttpBodyCollector : IDisposable
     private readonly List<ContentDecoder> _decoders = [];
     private readonly List<byte[]> _stepBuffers = [];
     private readonly KeptBytes _kept;
+    private readonly KeptBytesBudget _keptBytesBudget;
+
+    // What the decoders and their step buffers took of the budget: a flow with a coded body in progress holds them
+    // whether or not the sender ever sends it.
+    private long _decoderBytes;
     private readonly List<string> _chunkExtensions = [];
 
     private bool _decoding;
@@ -60,6 +65,7 @@ internal sealed class HttpBodyCollector : IDisposable
         _framing = framing;
         _settings = settings;
         _reportAnomaly = reportAnomaly;
+        _keptBytesBudget = keptBytesBudget;
         _contentEncodings = HeaderValues.ListTokens(headers, "Content-Encoding");
         (_mediaType, _boundary) = HeaderValues.MediaType(headers);
 
@@ -83,11 +89,19 @@ internal sealed class HttpBodyCollector : IDisposable
                 _decoders.Clear();
                 break;
             }
-            if (ContentDecoder.Create(coding) is { } decoder)
+            if (coding == "identity") continue;
+            long cost = ContentDecoder.StateBytes(coding) + DecodeStepBytes;
+            if (!keptBytesBudget.TryReserve(cost))
             {
-                _decoders.Add(decoder);
-                _stepBuffers.Add(ArrayPool<byte>.Shared.Rent(DecodeStepBytes));
+                _decodeError = $"no room to decode '{coding}': the unfinished entities of all flows keep at most {keptBytesBudget.MaxBytes} bytes together; body kept coded";
+                reportAnomaly(AnomalyKinds.KeptBytesLimit, _decodeError);
+                DisposeDecoders();
+                _decoders.Clear();
+                break;
             }
+            _decoderBytes += cost;
+            _decoders.Add(ContentDecoder.Create(coding)!);
+            _stepBuffers.Add(ArrayPool<byte>.Shared.Rent(DecodeStepBytes));
         }
         _decoding = _decoders.Count > 0;
         // Content codings are undone here, so only an uncoded (or kept-coded) body's length is known in advance.
@@ -253,5 +267,7 @@ internal sealed class HttpBodyCollector : IDisposable
         foreach (ContentDecoder decoder in _decoders) decoder.Dispose();
         foreach (byte[] buffer in _stepBuffers) ArrayPool<byte>.Shared.Return(buffer);
         _stepBuffers.Clear();
+        _keptBytesBudget.Return(_decoderBytes);
+        _decoderBytes = 0;
     }
 }
