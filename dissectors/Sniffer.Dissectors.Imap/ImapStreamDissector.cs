@@ -45,6 +45,9 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private long _nowNs;
     private bool _limitReported;
 
+    // What the inflaters of a compressed connection took of the budget; given back when the dissector is dropped.
+    private long _inflaterBytes;
+
     // Far above what a client pipelines (MailKit waits for each completion), a SEARCH of a large mailbox answers, or
     // a day of IDLE on a busy one brings; each bounds what one hostile connection makes the dissector hold.
     private const int MaxPendingCommands = 1000;
@@ -197,6 +200,8 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         _client.Abandon();
         _server.Abandon();
         foreach (InflatedDirection? inflated in _inflated) inflated?.Dispose();
+        _flow.KeptBytesBudget.Return(_inflaterBytes);
+        _inflaterBytes = 0;
     }
 
     private void Handle(Direction direction, ImapLine line)
@@ -681,7 +686,16 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 _handedOff = true;
                 break;
             case "COMPRESS" when ok:
-                // RFC 4978 §3: both directions are deflate streams from the byte after this CRLF on.
+                // RFC 4978 §3: both directions are deflate streams from the byte after this CRLF on. Their inflaters
+                // are held for the rest of the connection, so they come out of the budget all flows share.
+                if (!_flow.KeptBytesBudget.TryReserve(2 * InflatedDirection.HeldBytes))
+                {
+                    Report(AnomalyKinds.KeptBytesLimit,
+                        $"no room to inflate after COMPRESS: the unfinished entities of all flows keep at most {_flow.KeptBytesBudget.MaxBytes} bytes together; the rest of the connection is not read");
+                    _handedOff = true;
+                    break;
+                }
+                _inflaterBytes = 2 * InflatedDirection.HeldBytes;
                 _compressed = true;
                 _inflated[0] = new InflatedDirection();
                 _inflated[1] = new InflatedDirection();

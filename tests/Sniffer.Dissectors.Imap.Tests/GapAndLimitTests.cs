@@ -1,6 +1,7 @@
 using System.Text;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Flows;
+using Sniffer.Core.IO;
 using Sniffer.Core.Records;
 using Sniffer.Dissectors.Imap.Records;
 using Sniffer.Dissectors.Imap.Tests.Support;
@@ -124,6 +125,23 @@ public class GapAndLimitTests
         ImapSession session = Assert.Single(driver.Records<ImapSession>());
         Assert.True(session.Compressed);
         Assert.Equal((ImapState.Selected, 3L), (session.FinalState, session.Folders.Single().Exists!.Value));
+    }
+
+    [Theory]
+    [InlineData(1024 * 1024, true)]
+    [InlineData(100 * 1024, false)]
+    public void COMPRESS_takes_its_inflaters_from_the_budget_and_gives_them_back(long budgetBytes, bool room)
+    {
+        var budget = new KeptBytesBudget(budgetBytes);
+        using var clientDeflate = new Deflater();
+        var driver = new ConversationDriver(keptBytesBudget: budget)
+            .Server(Opening).Client("z1 COMPRESS DEFLATE\r\n").Server("z1 OK DEFLATE active\r\n");
+
+        Assert.Equal(room ? 2 * 80 * 1024 : 0, budget.HeldBytes);
+        Assert.Equal(room ? DissectStatus.Progress : DissectStatus.HandOff, driver.Statuses[^1]);
+        Assert.Equal(!room, driver.Anomalies.Any(a => a.Kind == AnomalyKinds.KeptBytesLimit && a.Detail.StartsWith("no room to inflate after COMPRESS")));
+        ((IDisposable)driver.Dissector).Dispose();
+        Assert.Equal(0, budget.HeldBytes);
     }
 
     [Fact]

@@ -26,6 +26,9 @@ internal sealed class InflatedDirection : IStreamClock, IDisposable
 
     public InflatedDirection() => _inflater = new DeflateStream(_input, CompressionMode.Decompress);
 
+    /// <summary>About what one direction holds: the inflater's 32 KB window (RFC 1951 §3.2.6) and state, and its buffer.</summary>
+    public const long HeldBytes = 48 * 1024 + 2 * ChunkBytes;
+
     /// <summary>Inflated bytes not yet consumed.</summary>
     public ReadOnlySequence<byte> Pending => new(_buffer, _start, _end - _start);
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Flows;
+using Sniffer.Core.IO;
 using Sniffer.Core.Records;
 
 namespace Sniffer.TestSupport.Dissection;
@@ -19,11 +20,13 @@ public abstract class DissectorDriver<TSelf> where TSelf : DissectorDriver<TSelf
     private readonly Encoding _textEncoding;
     private long _nowNs = 1_000_000_000;
 
-    protected DissectorDriver(IDissectorFactory factory, int chunkSize, DissectorSettings? settings, bool pickedUpMidStream, Encoding textEncoding)
+    /// <param name="keptBytesBudget">What the flow's unfinished entities may keep; unbounded when null, as outside a flow table.</param>
+    protected DissectorDriver(IDissectorFactory factory, int chunkSize, DissectorSettings? settings, bool pickedUpMidStream, Encoding textEncoding,
+        KeptBytesBudget? keptBytesBudget = null)
     {
         _chunkSize = chunkSize;
         _textEncoding = textEncoding;
-        var flow = new FlowContext(7, default, _nowNs, pickedUpMidStream);
+        var flow = new FlowContext(7, default, _nowNs, pickedUpMidStream) { KeptBytesBudget = keptBytesBudget ?? KeptBytesBudget.Unlimited };
         Dissector = factory.Create(flow, Sink, settings ?? DissectorSettings.Default);
     }
 
