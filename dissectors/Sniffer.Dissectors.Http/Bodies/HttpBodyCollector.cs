@@ -74,34 +74,29 @@ internal sealed class HttpBodyCollector : IDisposable
             // Each coding layer costs a decoder with its own buffer and inflater state, and one stacked gzip layer costs
             // the sender some 20 bytes: uncapped, a 60 KB body of 3,000 layers took 85 MB. curl refuses more than five
             // (CVE-2022-32206); so does this, keeping the body as it came.
-            _decodeError = $"{_contentEncodings.Count} content codings, more than the {MaxContentCodings} a client decodes: body kept coded";
-            reportAnomaly(HttpAnomalyKinds.UnsupportedContentEncoding, _decodeError);
+            KeepCoded(HttpAnomalyKinds.UnsupportedContentEncoding,
+                $"{_contentEncodings.Count} content codings, more than the {MaxContentCodings} a client decodes: body kept coded");
         }
         // Codings are listed in the order they were applied, so they are undone last to first (RFC 9110 §8.4).
         for (int i = _contentEncodings.Count - 1; i >= 0 && _decodeError is null; i--)
         {
             string coding = _contentEncodings[i];
+            long cost = ContentDecoder.StateBytes(coding) + DecodeStepBytes;
             if (!ContentDecoder.IsSupported(coding))
             {
-                _decodeError = $"unsupported content coding '{coding}': body kept coded";
-                reportAnomaly(HttpAnomalyKinds.UnsupportedContentEncoding, _decodeError);
-                DisposeDecoders();
-                _decoders.Clear();
-                break;
+                KeepCoded(HttpAnomalyKinds.UnsupportedContentEncoding, $"unsupported content coding '{coding}': body kept coded");
             }
-            if (coding == "identity") continue;
-            long cost = ContentDecoder.StateBytes(coding) + DecodeStepBytes;
-            if (!keptBytesBudget.TryReserve(cost))
+            else if (coding != "identity" && !keptBytesBudget.TryReserve(cost))
             {
-                _decodeError = $"no room to decode '{coding}': the unfinished entities of all flows keep at most {keptBytesBudget.MaxBytes} bytes together; body kept coded";
-                reportAnomaly(AnomalyKinds.KeptBytesLimit, _decodeError);
-                DisposeDecoders();
-                _decoders.Clear();
-                break;
+                KeepCoded(AnomalyKinds.KeptBytesLimit,
+                    $"no room to decode '{coding}': the unfinished entities of all flows keep at most {keptBytesBudget.MaxBytes} bytes together; body kept coded");
             }
-            _decoderBytes += cost;
-            _decoders.Add(ContentDecoder.Create(coding)!);
-            _stepBuffers.Add(ArrayPool<byte>.Shared.Rent(DecodeStepBytes));
+            else if (coding != "identity")
+            {
+                _decoderBytes += cost;
+                _decoders.Add(ContentDecoder.Create(coding)!);
+                _stepBuffers.Add(ArrayPool<byte>.Shared.Rent(DecodeStepBytes));
+            }
         }
         _decoding = _decoders.Count > 0;
         // Content codings are undone here, so only an uncoded (or kept-coded) body's length is known in advance.
@@ -109,6 +104,15 @@ internal sealed class HttpBodyCollector : IDisposable
     }
 
     public long DecodedLength => _decodedLength;
+
+    /// <summary>Gives up decoding before the first byte: the body is kept as it came, and why is reported.</summary>
+    private void KeepCoded(string anomalyKind, string reason)
+    {
+        _decodeError = reason;
+        _reportAnomaly(anomalyKind, reason);
+        DisposeDecoders();
+        _decoders.Clear();
+    }
 
     /// <summary>Counts framing bytes (chunk-size lines, CRLFs) that are on the wire but not in the body.</summary>
     public void AddFramingBytes(long count) => _wireLength += count;
