@@ -690,8 +690,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 // are held for the rest of the connection, so they come out of the budget all flows share.
                 if (!_flow.KeptBytesBudget.TryReserve(2 * InflatedDirection.HeldBytes))
                 {
-                    Report(AnomalyKinds.KeptBytesLimit,
-                        $"no room to inflate after COMPRESS: the unfinished entities of all flows keep at most {_flow.KeptBytesBudget.MaxBytes} bytes together; the rest of the connection is not read");
+                    Report(AnomalyKinds.KeptBytesLimit, _flow.KeptBytesBudget.NoRoomDetail("inflate after COMPRESS", "the rest of the connection is not read"));
                     _handedOff = true;
                     break;
                 }

@@ -20,7 +20,8 @@ internal sealed class ContentDecoder : IDisposable
     /// <summary>The codings this dissector decodes; "identity" needs no decoder.</summary>
     public static bool IsSupported(string coding) => coding is "gzip" or "x-gzip" or "deflate" or "br" or "identity";
 
-    public static ContentDecoder? Create(string coding) => coding == "identity" ? null : new ContentDecoder(coding);
+    /// <summary>A decoder for a supported coding other than "identity", which needs none.</summary>
+    public static ContentDecoder Create(string coding) => new(coding);
 
     /// <summary>
     /// About what one decoder of <paramref name="coding"/> holds while a body streams through it, native state

@@ -81,22 +81,21 @@ internal sealed class HttpBodyCollector : IDisposable
         for (int i = _contentEncodings.Count - 1; i >= 0 && _decodeError is null; i--)
         {
             string coding = _contentEncodings[i];
-            long cost = ContentDecoder.StateBytes(coding) + DecodeStepBytes;
             if (!ContentDecoder.IsSupported(coding))
             {
                 KeepCoded(HttpAnomalyKinds.UnsupportedContentEncoding, $"unsupported content coding '{coding}': body kept coded");
+                continue;
             }
-            else if (coding != "identity" && !keptBytesBudget.TryReserve(cost))
+            if (coding == "identity") continue;
+            long cost = ContentDecoder.StateBytes(coding) + DecodeStepBytes;
+            if (!keptBytesBudget.TryReserve(cost))
             {
-                KeepCoded(AnomalyKinds.KeptBytesLimit,
-                    $"no room to decode '{coding}': the unfinished entities of all flows keep at most {keptBytesBudget.MaxBytes} bytes together; body kept coded");
+                KeepCoded(AnomalyKinds.KeptBytesLimit, keptBytesBudget.NoRoomDetail($"decode '{coding}'", "body kept coded"));
+                continue;
             }
-            else if (coding != "identity")
-            {
-                _decoderBytes += cost;
-                _decoders.Add(ContentDecoder.Create(coding)!);
-                _stepBuffers.Add(ArrayPool<byte>.Shared.Rent(DecodeStepBytes));
-            }
+            _decoderBytes += cost;
+            _decoders.Add(ContentDecoder.Create(coding));
+            _stepBuffers.Add(ArrayPool<byte>.Shared.Rent(DecodeStepBytes));
         }
         _decoding = _decoders.Count > 0;
         // Content codings are undone here, so only an uncoded (or kept-coded) body's length is known in advance.

@@ -42,7 +42,12 @@ public sealed class KeptBytesBudget
 
     /// <summary>The detail of the anomaly (AnomalyKinds.KeptBytesLimit) for an entity that stopped keeping here.</summary>
     public string ExhaustedDetail(string entity, long keptBytes, long seenBytes) =>
-        $"{entity}: kept {keptBytes} of {seenBytes} bytes; the unfinished entities of all flows keep at most {MaxBytes} bytes together, the rest is counted and hashed";
+        $"{entity}: kept {keptBytes} of {seenBytes} bytes; {Bound}, the rest is counted and hashed";
+
+    /// <summary>The detail of the anomaly for state that could not be set up at all (a decoder, an inflater).</summary>
+    public string NoRoomDetail(string what, string consequence) => $"no room to {what}: {Bound}; {consequence}";
+
+    private string Bound => $"the unfinished entities of all flows keep at most {MaxBytes} bytes together";
 
     /// <summary>Gives back bytes reserved earlier.</summary>
     public void Return(long bytes)
