@@ -266,6 +266,75 @@ public class GapAndLimitTests
     }
 
     [Fact]
+    public void A_thousand_expunges_in_a_mailbox_of_five_thousand_keep_every_number_exact()
+    {
+        const int count = 5_000;
+        var driver = SyncedInbox(count)
+            // Messages 2..1001 go, one "* 2 EXPUNGE" each; message 1002 is number 2 afterwards (RFC 9051 §7.5.1).
+            .Client("a3 EXPUNGE\r\n").Server(string.Concat(Enumerable.Repeat("* 2 EXPUNGE\r\n", 1000)) + "a3 OK done\r\n")
+            .Client("a4 FETCH 2 (FLAGS)\r\n").Server("* 2 FETCH (FLAGS (\\Seen))\r\na4 OK done\r\n")
+            .EndBoth();
+
+        ImapFolder inbox = Inbox(driver);
+        Assert.Equal(Enumerable.Range(2, 1000), inbox.Messages.Where(m => m.Expunged).Select(m => (int)m.Uid! - 1000));
+        ImapMessageSummary moved = inbox.Messages.Single(m => m.Uid == 1000 + 1002);
+        Assert.Equal(2L, moved.SequenceNumber);
+        Assert.Equal(["\\Seen"], moved.Flags);
+        Assert.Equal((long)count - 1000, inbox.Messages.Max(m => m.SequenceNumber));
+        Assert.Equal(count - 1000, inbox.Exists);
+        Assert.DoesNotContain(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.CommandLimit);
+    }
+
+    [Fact]
+    public void An_expunge_storm_stops_being_followed_and_messages_are_then_known_by_UID_only()
+    {
+        // Each "* 1 EXPUNGE" renumbers all 20,000 known messages: 20,000 of them would be 4·10^8 renumberings. The
+        // bound (20 million looks per connection) stops it after about 500, and from then on a number names nothing.
+        const int count = 20_000;
+        var driver = SyncedInbox(count)
+            .Client("a3 EXPUNGE\r\n").Server(string.Concat(Enumerable.Repeat("* 1 EXPUNGE\r\n", count)) + "a3 OK done\r\n")
+            .Client("a4 UID FETCH 19000:* (FLAGS)\r\n")
+            .Server($"* 1 FETCH (FLAGS (\\Deleted))\r\n* 7 FETCH (UID {1000 + 19_000} FLAGS (\\Seen))\r\na4 OK done\r\n")
+            .EndBoth();
+
+        ImapFolder inbox = Inbox(driver);
+        int expunged = inbox.Messages.Count(m => m.Expunged);
+        Assert.InRange(expunged, 400, 600);
+        Assert.Equal(Enumerable.Range(1, expunged), inbox.Messages.Where(m => m.Expunged).Select(m => (int)m.Uid! - 1000));
+        Assert.All(inbox.Messages, m => Assert.Null(m.SequenceNumber));
+        Assert.Equal(["\\Seen"], inbox.Messages.Single(m => m.Uid == 1000 + 19_000).Flags);
+        Assert.DoesNotContain(inbox.Messages, m => m.Flags.Contains("\\Deleted"));
+        Assert.Equal(count, inbox.Messages.Count);
+        Assert.Equal(0, inbox.Exists);
+        Assert.Contains(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.CommandLimit
+            && a.Detail == "EXPUNGE responses took more than 20000000 renumbering steps on one connection: message sequence numbers are no longer followed");
+    }
+
+    [Fact]
+    public void A_message_with_a_new_UID_takes_its_number_from_the_message_that_held_it()
+    {
+        var driver = SyncedInbox(3)
+            // The capture missed an EXPUNGE: number 1 is now a message of UID 99 (RFC 9051 §2.3.1.2: one number, one message).
+            .Client("a3 FETCH 1 (UID FLAGS)\r\n").Server("* 1 FETCH (UID 99 FLAGS ())\r\na3 OK done\r\n")
+            .Client("a4 FETCH 1 (FLAGS)\r\n").Server("* 1 FETCH (FLAGS (\\Flagged))\r\na4 OK done\r\n")
+            .EndBoth();
+
+        ImapFolder inbox = Inbox(driver);
+        Assert.Equal([(null, 1001L, false), (2L, 1002L, false), (3L, 1003L, false), (1L, 99L, false)],
+            inbox.Messages.Select(m => (m.SequenceNumber, m.Uid, m.Expunged)));
+        Assert.Equal(["\\Flagged"], inbox.Messages.Single(m => m.Uid == 99).Flags);
+        Assert.Empty(inbox.Messages.Single(m => m.Uid == 1001).Flags);
+    }
+
+    private static ConversationDriver SyncedInbox(int count) => new ConversationDriver().Server(Opening)
+        .Client("a1 SELECT INBOX\r\n").Server($"* {count} EXISTS\r\na1 OK [READ-WRITE] done\r\n")
+        .Client("a2 UID FETCH 1:* (FLAGS)\r\n")
+        .Server(string.Concat(Enumerable.Range(1, count).Select(i => $"* {i} FETCH (UID {1000 + i} FLAGS ())\r\n")) + "a2 OK done\r\n");
+
+    private static ImapFolder Inbox(ConversationDriver driver) =>
+        Assert.Single(driver.Records<ImapSession>().Single().Folders, f => f.Name == "INBOX");
+
+    [Fact]
     public void One_connection_describes_at_most_a_hundred_thousand_messages()
     {
         var driver = new ConversationDriver().Server(Opening)
