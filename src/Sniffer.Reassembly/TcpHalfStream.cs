@@ -70,6 +70,7 @@ internal sealed class TcpHalfStream
     private readonly IHalfStreamReceiver _receiver;
     private readonly ReassemblyCounters _counters;
     private readonly List<PendingPiece> _pending = new();
+    private readonly List<PendingPiece> _merged = new();
 
     private readonly int _holeGraceSegments;
     private readonly HistoryRingPool _historyRings;
@@ -87,6 +88,11 @@ internal sealed class TcpHalfStream
     private bool _finDelivered;
 
     private const long NoFin = -1;
+
+    // Out-of-order pieces one direction holds, whatever their size. The byte cap alone let one-byte segments sent
+    // backwards with a hole between each pile up four million pieces per flow, each placed by shifting all the others:
+    // 40,000 of them took a second. Real traffic buffering the whole 4 MB cap in 536-byte segments needs about 7,800.
+    private const int MaxPendingPieces = 8192;
 
     // RFC 7323 §2.3: a scaled window never exceeds 2^30 bytes, so no valid segment or ACK lies further ahead.
     private const long MaxWindow = 1L << 30;
@@ -162,6 +168,14 @@ internal sealed class TcpHalfStream
 
         long added = Insert(start, end, payload, timestampNs);
         Drain(timestampNs);
+        if (_pending.Count > MaxPendingPieces)
+        {
+            // Each piece placed or delivered costs a shift of those after it. The oldest holes go, as when the bytes
+            // are over the cap, and down to half the cap at once, so the shift that removes them is paid for by the
+            // thousands of segments it takes to fill the list again.
+            _counters.bufferLimitReleases++;
+            ReleaseHolesUpTo(_pending[_pending.Count - MaxPendingPieces / 2].Offset, GapCause.BufferLimit, timestampNs);
+        }
         return added == 0;
     }
 
@@ -265,12 +279,16 @@ internal sealed class TcpHalfStream
 
     private void ReleaseHolesUpTo(long limit, GapCause cause, long timestampNs)
     {
+        // The pieces delivered are removed once at the end: removing them hole by hole shifted every piece still
+        // buffered once per hole, quadratic in a flow that alternates one-byte pieces and holes.
+        int taken = 0;
         while (_nextOffset < limit)
         {
-            long holeEnd = _pending.Count > 0 ? Math.Min(_pending[0].Offset, limit) : limit;
+            long holeEnd = taken < _pending.Count ? Math.Min(_pending[taken].Offset, limit) : limit;
             if (holeEnd > _nextOffset) ReportGap(holeEnd - _nextOffset, cause, timestampNs);
-            Drain(timestampNs);
+            taken = DeliverContiguous(taken);
         }
+        _pending.RemoveRange(0, taken);
         TryDeliverFin(timestampNs);
     }
 
@@ -278,32 +296,43 @@ internal sealed class TcpHalfStream
     private long Insert(long start, long end, ReadOnlySpan<byte> payload, long timestampNs)
     {
         long capturedEnd = start + payload.Length;
-        int index = FirstPieceEndingAfter(start);
+        int first = FirstPieceEndingAfter(start);
+        int index = first;
         long cursor = start;
         long added = 0;
+        // The pieces the segment overlaps, with the new ones between them, replace them in one splice: inserting each
+        // new piece where it goes shifted every later piece once per hole the segment filled.
+        _merged.Clear();
         while (cursor < end)
         {
             if (index == _pending.Count || _pending[index].Offset >= end)
             {
-                added += AddPieces(ref index, cursor, end, start, capturedEnd, payload, timestampNs);
+                added += AddPieces(cursor, end, start, capturedEnd, payload, timestampNs);
                 break;
             }
             PendingPiece existing = _pending[index];
             if (existing.Offset > cursor)
             {
-                added += AddPieces(ref index, cursor, existing.Offset, start, capturedEnd, payload, timestampNs);
+                added += AddPieces(cursor, existing.Offset, start, capturedEnd, payload, timestampNs);
             }
+            _merged.Add(existing);
             long overlapStart = Math.Max(cursor, existing.Offset);
             long overlapEnd = Math.Min(end, existing.End);
             CompareOverlap(existing, overlapStart, Math.Min(overlapEnd, capturedEnd), start, payload, timestampNs);
             cursor = overlapEnd;
             index++;
         }
+        if (added > 0)
+        {
+            _pending.RemoveRange(first, index - first);
+            _pending.InsertRange(first, _merged);
+        }
+        _merged.Clear();
         return added;
     }
 
     // Splits [from, to) where the captured payload ends: what follows was cut by the snaplen and is buffered as a hole marker.
-    private long AddPieces(ref int index, long from, long to, long payloadStart, long capturedEnd, ReadOnlySpan<byte> payload, long timestampNs)
+    private long AddPieces(long from, long to, long payloadStart, long capturedEnd, ReadOnlySpan<byte> payload, long timestampNs)
     {
         long length = to - from;
         long dataLength = 0;
@@ -313,11 +342,11 @@ internal sealed class TcpHalfStream
             ReadOnlySpan<byte> bytes = payload.Slice((int)(from - payloadStart), (int)(dataEnd - from));
             byte[] copy = ArrayPool<byte>.Shared.Rent(bytes.Length);
             bytes.CopyTo(copy);
-            _pending.Insert(index++, new PendingPiece(from, bytes.Length, copy, timestampNs));
+            _merged.Add(new PendingPiece(from, bytes.Length, copy, timestampNs));
             dataLength = bytes.Length;
             from = dataEnd;
         }
-        if (from < to) _pending.Insert(index++, new PendingPiece(from, (int)(to - from), null, timestampNs));
+        if (from < to) _merged.Add(new PendingPiece(from, (int)(to - from), null, timestampNs));
         // Only captured bytes take memory; hole markers count towards no cap.
         BufferedBytes += dataLength;
         _counters.AddBuffered(dataLength);
@@ -350,7 +379,13 @@ internal sealed class TcpHalfStream
     /// <summary>Delivers the buffered pieces that start exactly at the next expected byte.</summary>
     private void Drain(long timestampNs)
     {
-        int taken = 0;
+        _pending.RemoveRange(0, DeliverContiguous(0));
+        TryDeliverFin(timestampNs);
+    }
+
+    /// <summary>Delivers the pieces from <paramref name="taken"/> on that start at the next expected byte; returns the index after them. The caller removes them.</summary>
+    private int DeliverContiguous(int taken)
+    {
         while (taken < _pending.Count && _pending[taken].Offset == _nextOffset)
         {
             PendingPiece piece = _pending[taken++];
@@ -365,8 +400,7 @@ internal sealed class TcpHalfStream
             Deliver(piece.Data.AsSpan(0, piece.Length), piece.TimestampNs);
             ArrayPool<byte>.Shared.Return(piece.Data);
         }
-        _pending.RemoveRange(0, taken);
-        TryDeliverFin(timestampNs);
+        return taken;
     }
 
     private void Deliver(ReadOnlySpan<byte> data, long timestampNs)
