@@ -11,19 +11,60 @@ public static class HeaderSection
     /// <summary>Header lines longer than this (64 times RFC 5322's limit) are not handed to MimeKit.</summary>
     public const int MaxLineBytes = 64 * 1024;
 
-    /// <summary>True when a line of the header section (up to the first blank line) is longer than <see cref="MaxLineBytes"/>.</summary>
+    /// <summary>
+    /// True when a line of the message's own header section (up to its first blank line) is longer than
+    /// <see cref="MaxLineBytes"/>, or when a header field of any header section — the message's, a part's after its
+    /// boundary line, an attached message's — is folded over lines that add up to more. MimeKit grows a folded field
+    /// continuation line by continuation line too: a 2 MB field of five-byte lines took 15 s. Body lines are not
+    /// fields, however they look: an indented listing after an "Example:" line is text.
+    /// </summary>
     public static bool HasOverlongLine(ReadOnlySpan<byte> message)
     {
+        bool topLevel = true;
+        bool inHeaderSection = true;
+        bool maySectionStart = false; // just after a header section: an attached message's own header may follow
+        long field = -1; // bytes of the field in progress, its continuation lines included; -1 when none
         while (!message.IsEmpty)
         {
             int end = message.IndexOf((byte)'\n');
-            if ((end < 0 ? message.Length : end) > MaxLineBytes) return true;
+            int length = end < 0 ? message.Length : end;
+            ReadOnlySpan<byte> line = message[..length];
+            if (topLevel && length > MaxLineBytes) return true;
+            if (line.IsEmpty || line.SequenceEqual("\r"u8))
+            {
+                maySectionStart = inHeaderSection;
+                inHeaderSection = topLevel = false;
+                field = -1;
+            }
+            else if (inHeaderSection && line[0] is (byte)' ' or (byte)'\t')
+            {
+                if (field >= 0 && (field += length + 1) > MaxLineBytes) return true;
+            }
+            else if (inHeaderSection || (maySectionStart && StartsField(line)))
+            {
+                inHeaderSection = true;
+                maySectionStart = false;
+                field = StartsField(line) ? length + 1 : -1;
+            }
+            else
+            {
+                // RFC 2046 §5.1.1: a part's header section follows its boundary line ("--" boundary). Body text that
+                // begins with "--" starts a section that ends at its first blank line: only its fields are counted.
+                inHeaderSection = line.StartsWith("--"u8);
+                maySectionStart = false;
+                field = -1;
+            }
             if (end < 0) return false;
-            ReadOnlySpan<byte> line = message[..end];
-            if (line.IsEmpty || line.SequenceEqual("\r"u8)) return false;
             message = message[(end + 1)..];
         }
         return false;
+    }
+
+    /// <summary>field-name ":" (RFC 5322 §3.6.8: printable US-ASCII but the colon), looked for near the line's start only.</summary>
+    private static bool StartsField(ReadOnlySpan<byte> line)
+    {
+        int colon = line[..Math.Min(line.Length, 256)].IndexOf((byte)':');
+        return colon > 0 && !line[..colon].ContainsAnyExceptInRange((byte)33, (byte)126);
     }
 
     /// <summary>
@@ -35,5 +76,5 @@ public static class HeaderSection
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(message.ToArray(), writable: false);
 
-    public static string OverlongLineProblem => $"a header line is longer than {MaxLineBytes} bytes: the message was not parsed";
+    public static string OverlongLineProblem => $"a header line or folded header field is longer than {MaxLineBytes} bytes: the message was not parsed";
 }

@@ -33,6 +33,10 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
     private readonly MessageSummaryCache? _summaries;
     private readonly SmtpSession _session;
     private readonly Queue<Pending> _pending = new();
+    private readonly SmtpReplyProgress _replyProgress = new();
+
+    // Bytes of the client's unconsumed line already searched for its LF (see SmtpLines.TryRead).
+    private long _clientLineExamined;
     private readonly List<Transaction> _open = [];
     private ClientState _client = ClientState.Command;
     private ServerState _server = ServerState.Reply;
@@ -59,6 +63,11 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
     private const int MaxPendingCommands = 1000;
     private const int MaxSessionCommands = 10_000;
     private const int MaxRecipients = 10_000;
+    private const int MaxAuthentications = 1000;
+
+    // The AUTH exchange that last succeeded (RFC 4954 §4: it lasts the whole session), so that each MAIL FROM does not
+    // look for it through every AUTH the client sent.
+    private SmtpAuthentication? _lastSucceeded;
 
     public SmtpStreamDissector(FlowContext flow, IRecordSink sink, DissectorSettings settings, MessageSummaryCache? summaries = null)
     {
@@ -136,9 +145,13 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
             if (_server == ServerState.Encrypted) return DissectStatus.HandOff;
             if (_server == ServerState.Violated) return DissectStatus.Violation;
             Report(SmtpAnomalyKinds.ContentGap, $"s→c {length} bytes missing at stream offset {streamOffset}; replies may pair with the wrong commands");
+            // The bytes of a reply in progress went with the gap.
+            _replyProgress.Reset();
             _server = ServerState.Resync;
             return DissectStatus.Progress;
         }
+        // The bytes of a line in progress went with the gap.
+        _clientLineExamined = 0;
         switch (_client)
         {
             case ClientState.Encrypted:
@@ -198,14 +211,16 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
                 case ClientState.Violated:
                     return DissectStatus.Violation;
                 case ClientState.Data:
+                    _clientLineExamined = 0;
                     if (!ReadData(ref reader, clock)) return DissectStatus.NeedMoreData;
                     break;
                 case ClientState.Chunk:
+                    _clientLineExamined = 0;
                     if (!ReadChunk(ref reader, clock)) return DissectStatus.NeedMoreData;
                     break;
                 case ClientState.Command when _awaitingSasl is { } auth:
                     // RFC 4954 §4: after a 334 challenge the client's line is a base64 response, not a command.
-                    SmtpParseStatus saslStatus = SmtpLines.TryRead(ref reader, _settings.MaxLineBytes, out ReadOnlySequence<byte> response);
+                    SmtpParseStatus saslStatus = SmtpLines.TryRead(ref reader, _settings.MaxLineBytes, out ReadOnlySequence<byte> response, ref _clientLineExamined);
                     if (saslStatus == SmtpParseStatus.NeedMoreData) return DissectStatus.NeedMoreData;
                     if (saslStatus == SmtpParseStatus.LineTooLong)
                     {
@@ -216,13 +231,14 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
                     break;
                 case ClientState.Command or ClientState.Resync:
                     long timeNs = clock.TimeAt(reader.Consumed);
-                    SmtpParseStatus status = SmtpCommandParser.TryParse(ref reader, _settings.MaxLineBytes, out SmtpCommandLine line);
+                    SmtpParseStatus status = SmtpCommandParser.TryParse(ref reader, _settings.MaxLineBytes, out SmtpCommandLine line, ref _clientLineExamined);
                     switch (status)
                     {
                         case SmtpParseStatus.NeedMoreData:
                             return DissectStatus.NeedMoreData;
                         case SmtpParseStatus.LineTooLong when _client == ClientState.Resync:
                             // Still inside whatever the gap cut: drop it all and keep looking.
+                            _clientLineExamined = 0;
                             reader.Advance(reader.Remaining);
                             return DissectStatus.NeedMoreData;
                         case SmtpParseStatus.LineTooLong:
@@ -320,7 +336,8 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
             case "AUTH":
                 string[] words = argument.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
                 authentication = new SmtpAuthentication { Mechanism = words.Length > 0 ? words[0].ToUpperInvariant() : "" };
-                _session.AuthenticationList.Add(authentication);
+                if (_session.AuthenticationList.Count < MaxAuthentications) _session.AuthenticationList.Add(authentication);
+                else ReportLimitOnce($"more than {MaxAuthentications} AUTH exchanges in the session: the rest are followed, not listed", timeNs);
                 kind = Kind.Auth;
                 if (words.Length == 2)
                 {
@@ -355,8 +372,7 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
     }
 
     /// <summary>Who the session last authenticated as (RFC 4954 §4: a successful AUTH lasts the whole session).</summary>
-    private string? AuthenticatedUser() =>
-        _session.Authentications.LastOrDefault(a => a.Outcome == SmtpAuthOutcome.Succeeded)?.User;
+    private string? AuthenticatedUser() => _lastSucceeded?.User;
 
     private Transaction OrphanTransaction(long timeNs)
     {
@@ -578,7 +594,7 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
             }
             if (reader.End) return DissectStatus.NeedMoreData;
             long firstByteNs = clock.TimeAt(reader.Consumed);
-            switch (SmtpReplyParser.TryParse(ref reader, _settings.MaxLineBytes, _settings.MaxHeaderCount, out SmtpReply? reply))
+            switch (SmtpReplyParser.TryParse(ref reader, _settings.MaxLineBytes, _settings.MaxHeaderCount, out SmtpReply? reply, _replyProgress))
             {
                 case SmtpParseStatus.NeedMoreData:
                     return DissectStatus.NeedMoreData;
@@ -660,6 +676,7 @@ public sealed class SmtpStreamDissector : IStreamDissector, IDisposable
                 if (authentication.Outcome != SmtpAuthOutcome.Cancelled)
                 {
                     authentication.Outcome = reply.IsPositive ? SmtpAuthOutcome.Succeeded : SmtpAuthOutcome.Failed;
+                    if (reply.IsPositive) _lastSucceeded = authentication;
                 }
                 break;
             case Kind.StartTls:

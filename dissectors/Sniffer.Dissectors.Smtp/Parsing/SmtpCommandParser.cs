@@ -22,9 +22,16 @@ public static class SmtpCommandParser
     /// <summary>Reads one line; on <see cref="SmtpParseStatus.Invalid"/> the line is consumed, with an empty verb and the whole line as argument.</summary>
     public static SmtpParseStatus TryParse(ref SequenceReader<byte> reader, int maxLineBytes, out SmtpCommandLine command)
     {
+        long examined = 0;
+        return TryParse(ref reader, maxLineBytes, out command, ref examined);
+    }
+
+    /// <param name="examined">See <see cref="SmtpLines.TryRead(ref SequenceReader{byte}, int, out ReadOnlySequence{byte}, ref long)"/>.</param>
+    public static SmtpParseStatus TryParse(ref SequenceReader<byte> reader, int maxLineBytes, out SmtpCommandLine command, ref long examined)
+    {
         command = default;
         SequenceReader<byte> probe = reader;
-        SmtpParseStatus status = SmtpLines.TryRead(ref probe, maxLineBytes, out ReadOnlySequence<byte> raw);
+        SmtpParseStatus status = SmtpLines.TryRead(ref probe, maxLineBytes, out ReadOnlySequence<byte> raw, ref examined);
         if (status != SmtpParseStatus.Complete) return status;
         reader = probe;
         byte[] line = SmtpLines.ToArray(raw);

@@ -22,14 +22,30 @@ internal static class SmtpLines
 {
     public static SmtpParseStatus TryRead(ref SequenceReader<byte> reader, int maxLineBytes, out ReadOnlySequence<byte> line)
     {
-        SequenceReader<byte> probe = reader;
-        if (!probe.TryReadTo(out line, (byte)'\n'))
+        long examined = 0;
+        return TryRead(ref reader, maxLineBytes, out line, ref examined);
+    }
+
+    /// <param name="examined">
+    /// Bytes at the reader known to hold no LF, from an earlier call offered the same unconsumed line (Kestrel's
+    /// "examined"): the line is searched from there, so a line sent a byte per segment is searched once, not once per
+    /// segment. Set to what was searched when the line is incomplete, to 0 when it is complete.
+    /// </param>
+    public static SmtpParseStatus TryRead(ref SequenceReader<byte> reader, int maxLineBytes, out ReadOnlySequence<byte> line, ref long examined)
+    {
+        ReadOnlySequence<byte> unread = reader.UnreadSequence;
+        SequencePosition? lf = examined < unread.Length ? unread.Slice(examined).PositionOf((byte)'\n') : null;
+        if (lf is null)
         {
-            return reader.Remaining > maxLineBytes ? SmtpParseStatus.LineTooLong : SmtpParseStatus.NeedMoreData;
+            line = default;
+            examined = unread.Length;
+            return unread.Length > maxLineBytes ? SmtpParseStatus.LineTooLong : SmtpParseStatus.NeedMoreData;
         }
+        examined = 0;
+        line = unread.Slice(0, lf.Value);
         if (line.Length > maxLineBytes) return SmtpParseStatus.LineTooLong;
+        reader.Advance(line.Length + 1);
         if (line.Length > 0 && line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r') line = line.Slice(0, line.Length - 1);
-        reader = probe;
         return SmtpParseStatus.Complete;
     }
 

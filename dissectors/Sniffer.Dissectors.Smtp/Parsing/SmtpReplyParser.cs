@@ -7,29 +7,63 @@ using Sniffer.Dissectors.Smtp.Records;
 namespace Sniffer.Dissectors.Smtp.Parsing;
 
 /// <summary>
+/// How far <see cref="SmtpReplyParser.TryParse"/> already read into the same unconsumed bytes: the complete lines of a
+/// multiline reply whose last line has not arrived (Kestrel's "examined" position, as HttpScanProgress). The caller
+/// keeps it while nothing is consumed and resets it when the bytes it describes are dropped (a gap).
+/// </summary>
+public sealed class SmtpReplyProgress
+{
+    internal long ParsedBytes;
+    internal List<string> Lines = [];
+
+    /// <summary>Bytes of the incomplete line after them known to hold no LF.</summary>
+    internal long LineExamined;
+
+    public void Reset()
+    {
+        ParsedBytes = 0;
+        LineExamined = 0;
+        Lines = [];
+    }
+}
+
+/// <summary>
 /// Parses one whole server reply (RFC 5321 §4.2): "ddd-text" lines closed by "ddd text" (or a bare "ddd").
-/// Stateless; consumes nothing until the last line of the reply is in.
+/// Consumes nothing until the last line of the reply is in; with a <see cref="SmtpReplyProgress"/> the lines read by
+/// an earlier call are not read again, so a reply of a thousand lines arriving a line per segment stays linear.
 /// </summary>
 public static partial class SmtpReplyParser
 {
-    public static SmtpParseStatus TryParse(ref SequenceReader<byte> reader, int maxLineBytes, int maxLines, out SmtpReply? reply)
+    public static SmtpParseStatus TryParse(ref SequenceReader<byte> reader, int maxLineBytes, int maxLines, out SmtpReply? reply,
+        SmtpReplyProgress? progress = null)
+    {
+        progress ??= new SmtpReplyProgress();
+        SmtpParseStatus status = TryParse(ref reader, maxLineBytes, maxLines, progress, out reply);
+        if (status != SmtpParseStatus.NeedMoreData) progress.Reset();
+        return status;
+    }
+
+    private static SmtpParseStatus TryParse(ref SequenceReader<byte> reader, int maxLineBytes, int maxLines, SmtpReplyProgress progress, out SmtpReply? reply)
     {
         reply = null;
         SequenceReader<byte> probe = reader;
-        var lines = new List<string>();
-        int code = 0;
+        probe.Advance(progress.ParsedBytes);
+        List<string> lines = progress.Lines;
         while (true)
         {
-            SmtpParseStatus status = SmtpLines.TryRead(ref probe, maxLineBytes, out ReadOnlySequence<byte> raw);
+            SmtpParseStatus status = SmtpLines.TryRead(ref probe, maxLineBytes, out ReadOnlySequence<byte> raw, ref progress.LineExamined);
             if (status != SmtpParseStatus.Complete) return status;
             byte[] line = SmtpLines.ToArray(raw);
-            if (!TryParseLine(line, out int lineCode, out bool last, out string text)) return SmtpParseStatus.Invalid;
-            // RFC 5321 §4.2.1: every line of a multiline reply carries the same code; keep the first one's.
-            if (lines.Count == 0) code = lineCode;
+            if (!TryParseLine(line, out _, out bool last, out string text)) return SmtpParseStatus.Invalid;
             lines.Add(text);
             if (last) break;
             if (lines.Count >= maxLines) return SmtpParseStatus.Invalid;
+            progress.ParsedBytes = probe.Consumed - reader.Consumed;
         }
+        // RFC 5321 §4.2.1: every line of a multiline reply carries the same code; keep the first one's.
+        Span<byte> first = stackalloc byte[3];
+        reader.UnreadSequence.Slice(0, 3).CopyTo(first);
+        int code = int.Parse(first, CultureInfo.InvariantCulture);
         reader = probe;
         reply = new SmtpReply(code, EnhancedStatusOf(lines[0]), lines);
         return SmtpParseStatus.Complete;
