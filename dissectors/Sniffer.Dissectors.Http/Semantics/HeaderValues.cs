@@ -63,9 +63,11 @@ internal static class HeaderValues
         while (!text.IsEmpty)
         {
             text = text.TrimStart();
-            int equals = text.IndexOf('=');
             int end = text.IndexOf(separator);
-            if (equals < 0 || (end >= 0 && end < equals))
+            // Only this parameter is searched for its '=': searching the rest of the field for each one cost time
+            // quadratic in a field of thousands of parameters without a value (";a;a;a…").
+            int equals = (end < 0 ? text : text[..end]).IndexOf('=');
+            if (equals < 0)
             {
                 if (end < 0) return null;
                 text = text[(end + 1)..];
