@@ -690,6 +690,9 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 _compressed = true;
                 _inflated[0] = new InflatedDirection();
                 _inflated[1] = new InflatedDirection();
+                // A client line in progress was searched as plain bytes; from here on its bytes go through the inflater.
+                _client.RestartLineSearch();
+                _server.RestartLineSearch();
                 break;
         }
     }

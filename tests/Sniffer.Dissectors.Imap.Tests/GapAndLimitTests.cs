@@ -326,6 +326,20 @@ public class GapAndLimitTests
         Assert.Empty(inbox.Messages.Single(m => m.Uid == 1001).Flags);
     }
 
+    [Fact]
+    public void A_long_line_arriving_a_few_bytes_at_a_time_is_read_whole()
+    {
+        // The tokenizer remembers how far it searched an unfinished line for its end rather than searching it again
+        // from the start with every segment.
+        string[] capabilities = ["IMAP4rev1", .. Enumerable.Range(1, 2_000).Select(i => $"X-CAP{i}")];
+        var driver = new ConversationDriver(chunkSize: 7).Server(Opening)
+            .Client("a1 CAPABILITY\r\n").Server($"* CAPABILITY {string.Join(' ', capabilities)}\r\na1 OK done\r\n")
+            .EndBoth();
+
+        Assert.Equal(capabilities, driver.Records<ImapSession>().Single().Capabilities);
+        Assert.Equal("OK", driver.Records<ImapCommandRecord>().Single().Status);
+    }
+
     private static ConversationDriver SyncedInbox(int count) => new ConversationDriver().Server(Opening)
         .Client("a1 SELECT INBOX\r\n").Server($"* {count} EXISTS\r\na1 OK [READ-WRITE] done\r\n")
         .Client("a2 UID FETCH 1:* (FLAGS)\r\n")

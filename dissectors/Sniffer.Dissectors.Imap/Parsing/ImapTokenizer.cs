@@ -59,6 +59,9 @@ public sealed class ImapTokenizer
     private ImapLiteral? _literal;
     private bool _resyncAtLineStart;
 
+    // Bytes of the unconsumed physical line already searched for its LF: the same bytes come again with the next segment.
+    private long _examined;
+
     /// <param name="keptBytesBudget">What all flows' unfinished entities, literals among them, may keep together.</param>
     public ImapTokenizer(ImapLineKind kind, DissectorSettings settings, KeptBytesBudget keptBytesBudget)
     {
@@ -106,11 +109,20 @@ public sealed class ImapTokenizer
                 default:
                 {
                     long start = reader.Consumed;
-                    if (!reader.TryReadTo(out ReadOnlySequence<byte> physical, LF, advancePastDelimiter: true))
+                    // The bytes of a physical line are offered again with each segment until its LF comes: only those
+                    // not searched before are (Kestrel's "examined"), so a 64 KB line sent a byte per segment costs
+                    // 64 KB of searching, not 2 GB.
+                    ReadOnlySequence<byte> unread = reader.UnreadSequence;
+                    SequencePosition? lf = _examined < unread.Length ? unread.Slice(_examined).PositionOf(LF) : null;
+                    if (lf is null)
                     {
-                        if (reader.Remaining <= _maxLineBytes) return ImapReadStatus.NeedMoreData;
+                        _examined = unread.Length;
+                        if (unread.Length <= _maxLineBytes) return ImapReadStatus.NeedMoreData;
                         return TooLong(atLineStart: false);
                     }
+                    _examined = 0;
+                    ReadOnlySequence<byte> physical = unread.Slice(0, lf.Value);
+                    reader.Advance(physical.Length + 1);
                     if (physical.Length >= _maxLineBytes) return TooLong(atLineStart: true);
 
                     ReadOnlySpan<byte> bytes = physical.IsSingleSegment ? physical.FirstSpan : physical.ToArray();
@@ -213,6 +225,7 @@ public sealed class ImapTokenizer
     /// <summary>The line in progress when the direction ended, marked incomplete, if any.</summary>
     public ImapLine? TakeUnfinished()
     {
+        _examined = 0;
         ImapLine? line = _line;
         if (line is not null) line.Incomplete = true;
         _literal?.Finish();
@@ -224,13 +237,21 @@ public sealed class ImapTokenizer
     /// <summary>The connection is given up mid-line: the literal in progress is dropped unread, with its share of the budget.</summary>
     public void Abandon()
     {
+        _examined = 0;
         _literal?.Abandon();
         _line = null;
         _literal = null;
     }
 
+    /// <summary>
+    /// The bytes after those consumed are no longer the ones searched so far (COMPRESS turned the direction into a
+    /// deflate stream): the line in progress is searched again from its start.
+    /// </summary>
+    public void RestartLineSearch() => _examined = 0;
+
     private void StartResync(bool atLineStart)
     {
+        _examined = 0;
         Mode = ImapTokenizerMode.Resync;
         _resyncAtLineStart = atLineStart;
         SkippedBytes = 0;
