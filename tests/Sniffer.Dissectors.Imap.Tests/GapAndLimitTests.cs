@@ -340,6 +340,35 @@ public class GapAndLimitTests
         Assert.Equal("OK", driver.Records<ImapCommandRecord>().Single().Status);
     }
 
+    [Fact]
+    public void A_line_kept_going_with_empty_literals_is_too_long_like_any_other()
+    {
+        // Each "{0}" ends a physical line but not the logical one; its parts count as one line (64 KB by default).
+        string endless = "* 1 FETCH (X {0}\r\n" + string.Concat(Enumerable.Repeat(" X {0}\r\n", 20_000)) + ")\r\n";
+        var driver = new ConversationDriver().Server(Opening)
+            .Client("a1 FETCH 1 (X)\r\n").Server(endless + "a1 OK done\r\n")
+            .Client("a2 NOOP\r\n").Server("a2 OK done\r\n")
+            .EndBoth();
+
+        Assert.Contains(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.LineTooLong && a.Detail == "s→c line longer than 65536 bytes");
+        Assert.Equal([("FETCH", "OK"), ("NOOP", "OK")], driver.Records<ImapCommandRecord>().Select(c => (c.Command, c.Status)));
+    }
+
+    [Fact]
+    public void The_literals_of_one_line_together_keep_at_most_what_one_literal_may()
+    {
+        // Finished literals wait for their line's end outside the kept-bytes budget: the line as a whole is capped.
+        var settings = DissectorSettings.Default with { MaxLiteralBytes = 100_000 };
+        string part = new('p', 40_000);
+        var driver = new ConversationDriver(settings: settings).Server(Opening)
+            .Client("a1 UID FETCH 3 (BODY[1] BODY[2] BODY[3])\r\n")
+            .Server($"* 1 FETCH (UID 3 BODY[1] {{40000}}\r\n{part} BODY[2] {{40000}}\r\n{part} BODY[3] {{40000}}\r\n{part})\r\na1 OK done\r\n")
+            .EndBoth();
+
+        Assert.Equal([(40_000L, false), (40_000L, false), (40_000L, true)],
+            driver.Records<ImapMessageTransfer>().Select(t => (t.Size, t.Truncated)));
+    }
+
     private static ConversationDriver SyncedInbox(int count) => new ConversationDriver().Server(Opening)
         .Client("a1 SELECT INBOX\r\n").Server($"* {count} EXISTS\r\na1 OK [READ-WRITE] done\r\n")
         .Client("a2 UID FETCH 1:* (FLAGS)\r\n")

@@ -62,6 +62,12 @@ public sealed class ImapTokenizer
     // Bytes of the unconsumed physical line already searched for its LF: the same bytes come again with the next segment.
     private long _examined;
 
+    // What the logical line in progress holds until it completes and is handed over: its text outside literals, and
+    // what its literals may still keep. Its finished literals have left the kept-bytes budget, so without these
+    // bounds a line of "{0}" literals or of many large ones grew for as long as the peer kept it going.
+    private long _lineTextBytes;
+    private long _lineLiteralAllowance;
+
     /// <param name="keptBytesBudget">What all flows' unfinished entities, literals among them, may keep together.</param>
     public ImapTokenizer(ImapLineKind kind, DissectorSettings settings, KeptBytesBudget keptBytesBudget)
     {
@@ -123,11 +129,17 @@ public sealed class ImapTokenizer
                     _examined = 0;
                     ReadOnlySequence<byte> physical = unread.Slice(0, lf.Value);
                     reader.Advance(physical.Length + 1);
-                    if (physical.Length >= _maxLineBytes) return TooLong(atLineStart: true);
+                    bool first = _line is null;
+                    if (first)
+                    {
+                        _lineTextBytes = 0;
+                        _lineLiteralAllowance = _maxLiteralBytes;
+                    }
+                    // The line's parts between literals count as one line: "a1 X {0}" repeated is one endless line.
+                    if ((_lineTextBytes += physical.Length) >= _maxLineBytes) return TooLong(atLineStart: true);
 
                     ReadOnlySpan<byte> bytes = physical.IsSingleSegment ? physical.FirstSpan : physical.ToArray();
                     if (!bytes.IsEmpty && bytes[^1] == CR) bytes = bytes[..^1];
-                    bool first = _line is null;
                     _line ??= new ImapLine(SafeText.FromBytes(bytes, 1024), clock.TimeAt(start));
                     _line.Length += reader.Consumed - start;
                     _line.EndNs = clock.TimeAt(reader.Consumed - 1);
@@ -138,7 +150,9 @@ public sealed class ImapTokenizer
                     Tokenise(text, _line.Tokens);
                     if (marker is { } found)
                     {
-                        _literal = new ImapLiteral(found.Length, found.Kind, _maxLiteralBytes, _keptBytesBudget);
+                        // All the line's literals together keep at most what one may: the rest are counted, as past the cap.
+                        _literal = new ImapLiteral(found.Length, found.Kind, _lineLiteralAllowance, _keptBytesBudget);
+                        _lineLiteralAllowance -= Math.Min(found.Length, _lineLiteralAllowance);
                         _line.Tokens.Add(new ImapToken(ImapTokenKind.Literal, "", _literal));
                         if (found.Length > 0) Mode = ImapTokenizerMode.Literal;
                         else _literal.Finish();
