@@ -55,6 +55,10 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private const int MaxIdleUpdates = 10_000;
     private const int MaxFolders = 10_000;
     private const int MaxMessageSummaries = 100_000;
+
+    // SASL mechanisms finish in a few round trips (PLAIN one, LOGIN two, SCRAM two, GSSAPI a handful); a server that
+    // keeps answering "+" must not make the client's lines pile up.
+    private const int MaxSaslResponses = 16;
     private int _messageSummaries;
 
     // Each EXPUNGE renumbers every later message the connection knows of (RFC 9051 §7.5.1), looking at each known
@@ -239,7 +243,9 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
             if (waiting.Name == "AUTHENTICATE")
             {
                 // "*" cancels the exchange (RFC 9051 §6.2.2); the server then answers BAD.
-                if (line.TokenAt(0) is { Text: not "*" } response) waiting.SaslResponses.Add(response.Text);
+                if (line.TokenAt(0) is not { Text: not "*" } response) return;
+                if (waiting.SaslResponses.Count < MaxSaslResponses) waiting.SaslResponses.Add(response.Text);
+                else ReportLimitOnce($"AUTHENTICATE {SafeText.Escape(waiting.Tag)} went on for more than {MaxSaslResponses} client responses: the rest are not kept");
                 return;
             }
         }

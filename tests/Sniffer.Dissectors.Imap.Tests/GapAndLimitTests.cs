@@ -369,6 +369,19 @@ public class GapAndLimitTests
             driver.Records<ImapMessageTransfer>().Select(t => (t.Size, t.Truncated)));
     }
 
+    [Fact]
+    public void An_AUTHENTICATE_that_never_ends_keeps_sixteen_client_responses()
+    {
+        var driver = new ConversationDriver().Server(Opening).Client("a1 AUTHENTICATE PLAIN\r\n");
+        for (int i = 0; i < 1_000; i++) driver.Server("+ \r\n").Client("AHVzZXIAcGFzcw==\r\n");
+        driver.Server("a1 NO [AUTHENTICATIONFAILED] no\r\n").Client("a2 NOOP\r\n").Server("a2 OK done\r\n").EndBoth();
+
+        Assert.Equal([("AUTHENTICATE", "NO", "user"), ("NOOP", "OK", null)],
+            driver.Records<ImapCommandRecord>().Select(c => (c.Command, c.Status, c.Credentials?.UserName)));
+        Assert.Contains(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.CommandLimit
+            && a.Detail == "AUTHENTICATE a1 went on for more than 16 client responses: the rest are not kept");
+    }
+
     private static ConversationDriver SyncedInbox(int count) => new ConversationDriver().Server(Opening)
         .Client("a1 SELECT INBOX\r\n").Server($"* {count} EXISTS\r\na1 OK [READ-WRITE] done\r\n")
         .Client("a2 UID FETCH 1:* (FLAGS)\r\n")
