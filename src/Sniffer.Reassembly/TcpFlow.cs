@@ -18,7 +18,7 @@ internal sealed class TcpFlow : IHalfStreamReceiver
     // RFC 7323 §2.3: shift counts above 14 are taken as 14, the most a window can be scaled.
     private const int MaxWindowShift = 14;
 
-    private readonly IRecordSink _sink;
+    private readonly FlowAnomalyLimit _sink;
     private readonly ReassemblyCounters _counters;
     private readonly TcpHalfStream[] _halves;
     private readonly FlowDissection _dissection;
@@ -44,7 +44,7 @@ internal sealed class TcpFlow : IHalfStreamReceiver
 
     public TcpFlow(DissectorRegistry registry, ReassemblyOptions options, IRecordSink sink, ReassemblyCounters counters, HistoryRingPool historyRings, StreamScratch scratch)
     {
-        _sink = sink;
+        _sink = new FlowAnomalyLimit(sink);
         _counters = counters;
         _halves =
         [
@@ -90,6 +90,7 @@ internal sealed class TcpFlow : IHalfStreamReceiver
         _ackRtt[0].Reset();
         _ackRtt[1].Reset();
         _rttSamples.Reset(context.FlowId);
+        _sink.Clear();
         _dissection.Start(context, _sink);
     }
 
@@ -230,6 +231,7 @@ internal sealed class TcpFlow : IHalfStreamReceiver
             _halves[direction].ReleaseHistory();
         }
         _dissection.Release(timestampNs);
+        _sink.Finish(Context.FlowId, timestampNs, Source);
     }
 
     public FlowRecord ToRecord()

@@ -41,6 +41,12 @@ public static class AnomalyKinds
     /// </summary>
     public const string KeptBytesLimit = "kept_bytes_limit";
 
+    /// <summary>
+    /// A flow reported more anomalies of one kind than are listed per flow (<c>FlowAnomalyLimit.PerKind</c>): the rest
+    /// were counted, and this one anomaly, at the flow's end, says how many of which kind.
+    /// </summary>
+    public const string AnomalyLimit = "anomaly_limit";
+
     // dissector binding
     public const string DissectorViolation = "dissector_violation";
     public const string DissectorDisabled = "dissector_disabled";
