@@ -55,11 +55,11 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private const int MaxIdleUpdates = 10_000;
     private const int MaxFolders = 10_000;
     private const int MaxMessageSummaries = 100_000;
+    private int _messageSummaries;
 
     // SASL mechanisms finish in a few round trips (PLAIN one, LOGIN two, SCRAM two, GSSAPI a handful); a server that
     // keeps answering "+" must not make the client's lines pile up.
     private const int MaxSaslResponses = 16;
-    private int _messageSummaries;
 
     // Each EXPUNGE renumbers every later message the connection knows of (RFC 9051 §7.5.1), looking at each known
     // message twice. A client deleting 1,000 messages of a 5,000-message mailbox costs 10 million; a server expunging

@@ -16,6 +16,13 @@ public sealed class MessageSummaryCache
     /// </summary>
     public const long DefaultMaxMessageBytes = 32L << 20;
 
+    /// <summary>
+    /// Counted for each entry besides its message's bytes: its key, its place in the queue and a small summary's
+    /// objects. Without it a million distinct messages of a few bytes each counted as a few MB while their summaries
+    /// held a GB; with it the default bound holds at most about 32,000 summaries.
+    /// </summary>
+    public const long EntryOverheadBytes = 1024;
+
     private readonly Dictionary<string, MessageSummary> _summaries = new(StringComparer.Ordinal);
     private readonly Queue<(string Sha256, long Bytes)> _age = new();
     private readonly Lock _lock = new();
@@ -40,7 +47,10 @@ public sealed class MessageSummaryCache
         }
     }
 
-    /// <summary>Message bytes whose summaries are held now; never more than <see cref="MaxMessageBytes"/>.</summary>
+    /// <summary>
+    /// Message bytes whose summaries are held now, plus <see cref="EntryOverheadBytes"/> for each; never more than
+    /// <see cref="MaxMessageBytes"/>.
+    /// </summary>
     public long HeldBytes
     {
         get
@@ -66,10 +76,11 @@ public sealed class MessageSummaryCache
         lock (_lock)
         {
             _parsed++;
-            if (message.Length <= MaxMessageBytes && _summaries.TryAdd(sha256, parsed))
+            long cost = message.Length + EntryOverheadBytes;
+            if (cost <= MaxMessageBytes && _summaries.TryAdd(sha256, parsed))
             {
-                _age.Enqueue((sha256, message.Length));
-                _heldBytes += message.Length;
+                _age.Enqueue((sha256, cost));
+                _heldBytes += cost;
                 while (_heldBytes > MaxMessageBytes)
                 {
                     (string oldest, long bytes) = _age.Dequeue();

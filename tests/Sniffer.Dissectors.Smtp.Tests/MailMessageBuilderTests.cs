@@ -150,6 +150,20 @@ public sealed class MailMessageBuilderTests
     }
 
     [Fact]
+    public void Tiny_messages_each_count_an_entry_so_the_cache_holds_a_bounded_number()
+    {
+        // 10,000 distinct messages of about 20 bytes: 200 KB of messages, but 10,000 summaries.
+        var summaries = new MessageSummaryCache(maxMessageBytes: 100 * (MessageSummaryCache.EntryOverheadBytes + 32));
+        for (int i = 0; i < 10_000; i++) BuildWhole(Encoding.ASCII.GetBytes($"Subject: {i}\r\n\r\nx\r\n"), summaries);
+        Assert.InRange(summaries.HeldBytes, 99 * MessageSummaryCache.EntryOverheadBytes, summaries.MaxMessageBytes);
+        // About the 100 newest are held: the last one is, the 200th from the end is not (counting bytes alone, the
+        // cache would have held about 5,000).
+        BuildWhole("Subject: 9999\r\n\r\nx\r\n"u8.ToArray(), summaries);
+        BuildWhole("Subject: 9800\r\n\r\nx\r\n"u8.ToArray(), summaries);
+        Assert.Equal((10_001L, 1L), summaries.Counts);
+    }
+
+    [Fact]
     public void Workers_sharing_a_cache_get_equal_summaries()
     {
         var summaries = new MessageSummaryCache();
