@@ -380,14 +380,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
             return;
         }
         string kind = values[0].Text?.ToUpperInvariant() ?? "";
-        PendingCommand? owner = Owner(kind switch
-        {
-            "LIST" or "LSUB" => ["LIST", "LSUB"],
-            "STATUS" => ["STATUS"],
-            "SEARCH" or "ESEARCH" => ["SEARCH", "UID SEARCH"],
-            "CAPABILITY" => ["CAPABILITY"],
-            _ => [],
-        });
+        PendingCommand? owner = Owner(kind);
         if (owner is not null) Attribute(owner, line);
         switch (kind)
         {
@@ -446,7 +439,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
 
     private void OnNumbered(ImapLine line, long number, string kind, IReadOnlyList<ImapValue> values)
     {
-        PendingCommand? owner = Owner(kind == "FETCH" ? ["FETCH", "UID FETCH", "STORE", "UID STORE"] : []);
+        PendingCommand? owner = Owner(kind);
         if (owner is not null) Attribute(owner, line);
         ImapFolder folder = _selected ??= FolderNamed(UnknownFolder);
         switch (kind)
@@ -745,11 +738,34 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     /// Which pending command untagged data belong to: the oldest one of the kinds that ask for it, else the oldest
     /// pending (data sent while IDLE go to the IDLE). Unsolicited data with nothing pending belong to no command.
     /// </summary>
-    private PendingCommand? Owner(string[] kinds)
+    /// <summary>
+    /// The pending command an untagged response of <paramref name="kind"/> answers: the oldest of the commands that ask
+    /// for it, else the oldest pending (an EXISTS or an alert is the server's own news, heard during whatever runs).
+    /// </summary>
+    private PendingCommand? Owner(string kind)
     {
         if (_pending.Count == 0) return null;
-        return _pending.FirstOrDefault(p => kinds.Contains(p.Name)) ?? _pending[0];
+        if (CommandsAnsweredBy.TryGetValue(kind, out string[]? commands))
+        {
+            foreach (PendingCommand pending in _pending)
+            {
+                if (Array.IndexOf(commands, pending.Name) >= 0) return pending;
+            }
+        }
+        return _pending[0];
     }
+
+    // Looked up once per untagged line: no list of candidates is built per line.
+    private static readonly Dictionary<string, string[]> CommandsAnsweredBy = new(StringComparer.Ordinal)
+    {
+        ["LIST"] = ["LIST", "LSUB"],
+        ["LSUB"] = ["LIST", "LSUB"],
+        ["STATUS"] = ["STATUS"],
+        ["SEARCH"] = ["SEARCH", "UID SEARCH"],
+        ["ESEARCH"] = ["SEARCH", "UID SEARCH"],
+        ["CAPABILITY"] = ["CAPABILITY"],
+        ["FETCH"] = ["FETCH", "UID FETCH", "STORE", "UID STORE"],
+    };
 
     private void Attribute(PendingCommand owner, ImapLine line)
     {
