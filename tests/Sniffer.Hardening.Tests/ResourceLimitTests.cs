@@ -290,6 +290,26 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
         AssertNormalConnectionAnalysed(outcome);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Twenty_thousand_one_byte_holes_hold_at_most_8192_pieces_make_a_few_hundred_records_and_the_next_connection_is_analysed(int workers)
+    {
+        // Byte 0 never comes, nor any even byte: the odd ones wait behind their holes, far under the byte cap.
+        var hostile = new TcpConversation("10.0.0.1:40000", "10.0.0.2:80").Handshake();
+        uint first = hostile.ClientNextSequence;
+        for (int i = 0; i < 20_000; i++) hostile.RawSegment(fromClient: true, first + (uint)(2 * i + 1), "y"u8.ToArray());
+
+        AnalysisOutcome outcome = CaptureAnalysis.Run(CaptureAnalysis.Pcap(hostile, NormalHttp()), Defaults with { Workers = workers });
+
+        Assert.InRange(outcome.Statistics.Reassembly.PeakBufferedBytes, 4_096, 8_192 + 1_000);
+        // One gap per hole, each worth an anomaly: 100 of a kind are listed, the rest counted in anomaly_limit.
+        List<Anomaly> anomalies = outcome.Of<Anomaly>().Where(a => a.FlowId == 1).ToList();
+        Assert.InRange(anomalies.Count, 2, 300);
+        Assert.Contains(anomalies, a => a.Kind == AnomalyKinds.AnomalyLimit);
+        AssertNormalConnectionAnalysed(outcome);
+    }
+
     [Fact]
     public void More_flows_than_MaxFlows_end_the_least_recent_and_the_next_connection_is_analysed()
     {
