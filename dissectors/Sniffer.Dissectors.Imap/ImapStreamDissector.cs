@@ -270,8 +270,8 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         command.Mailbox = name switch
         {
             "SELECT" or "EXAMINE" or "STATUS" or "APPEND" or "CREATE" or "DELETE" or "RENAME" or "SUBSCRIBE" or "UNSUBSCRIBE"
-                => MailboxName(arguments.ElementAtOrDefault(0)?.Text),
-            "COPY" or "MOVE" or "UID COPY" or "UID MOVE" => MailboxName(arguments.ElementAtOrDefault(1)?.Text),
+                => MailboxName(arguments.ElementAtOrDefault(0).Text),
+            "COPY" or "MOVE" or "UID COPY" or "UID MOVE" => MailboxName(arguments.ElementAtOrDefault(1).Text),
             _ => _selected?.Name,
         };
         switch (name)
@@ -280,8 +280,8 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 command.Credentials = new ImapCredentials
                 {
                     Mechanism = "LOGIN",
-                    UserName = arguments.ElementAtOrDefault(0)?.Text,
-                    Secret = Secret(arguments.ElementAtOrDefault(1)?.Text),
+                    UserName = arguments.ElementAtOrDefault(0).Text,
+                    Secret = Secret(arguments.ElementAtOrDefault(1).Text),
                 };
                 break;
             case "AUTHENTICATE" when arguments.Count > 1 && arguments[1].Text is { } initialResponse:
@@ -374,7 +374,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     {
         IReadOnlyList<ImapValue> values = ImapValue.Parse(line.Tokens, 1);
         if (values.Count == 0) return;
-        if (values[0].Number is { } number && values.ElementAtOrDefault(1)?.Text is { } numberedKind)
+        if (values[0].Number is { } number && values.ElementAtOrDefault(1).Text is { } numberedKind)
         {
             OnNumbered(line, number, numberedKind.ToUpperInvariant(), values);
             return;
@@ -573,18 +573,17 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     /// <summary>RFC 9051 §7.5.2 envelope: date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to, message-id.</summary>
     private static void ApplyEnvelope(ImapMessageSummary message, IReadOnlyList<ImapValue> envelope)
     {
-        message.Date = envelope.ElementAtOrDefault(0)?.Text ?? message.Date;
-        if (envelope.ElementAtOrDefault(1)?.Text is { } subject) message.Subject = MimeKit.Utils.Rfc2047.DecodeText(System.Text.Encoding.UTF8.GetBytes(subject));
+        message.Date = envelope.ElementAtOrDefault(0).Text ?? message.Date;
+        if (envelope.ElementAtOrDefault(1).Text is { } subject) message.Subject = MimeKit.Utils.Rfc2047.DecodeText(System.Text.Encoding.UTF8.GetBytes(subject));
         message.From = Addresses(envelope.ElementAtOrDefault(2));
         message.To = Addresses(envelope.ElementAtOrDefault(5));
         message.Cc = Addresses(envelope.ElementAtOrDefault(6));
-        message.MessageId = envelope.ElementAtOrDefault(9)?.Text ?? message.MessageId;
+        message.MessageId = envelope.ElementAtOrDefault(9).Text ?? message.MessageId;
 
         // An address is (name adl mailbox host); a NIL host marks the start or end of a group (RFC 9051 §7.5.2).
-        static IReadOnlyList<string> Addresses(ImapValue? list) => list is null
-            ? []
-            : list.Items.Where(a => a.ItemAt(3)?.Text is not null && a.ItemAt(2)?.Text is not null)
-                .Select(a => $"{a.ItemAt(2)!.Text}@{a.ItemAt(3)!.Text}").ToList();
+        static IReadOnlyList<string> Addresses(ImapValue list) =>
+            list.Items.Where(a => a.ItemAt(3)?.Text is not null && a.ItemAt(2)?.Text is not null)
+                .Select(a => $"{a.ItemAt(2)!.Value.Text}@{a.ItemAt(3)!.Value.Text}").ToList();
     }
 
     private void OnStatus(string status, IReadOnlyList<ImapValue> rest, ImapLine line)
@@ -729,7 +728,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private ImapCredentials? CredentialsOf(PendingCommand command)
     {
         if (command.Credentials is not null || command.Name != "AUTHENTICATE") return command.Credentials;
-        string mechanism = command.Arguments.ElementAtOrDefault(0)?.Text?.ToUpperInvariant() ?? "";
+        string mechanism = command.Arguments.ElementAtOrDefault(0).Text?.ToUpperInvariant() ?? "";
         (string? user, string? secret) = SaslCredentials.Read(mechanism, command.SaslResponses);
         return command.Credentials = new ImapCredentials { Mechanism = mechanism, Sasl = true, UserName = user, Secret = Secret(secret) };
     }
@@ -854,7 +853,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
 
     /// <summary>The resp-text-code of a status response: its first token when bracketed (RFC 9051 §7.1).</summary>
     private static string? ResponseCode(IReadOnlyList<ImapValue> rest) =>
-        rest.FirstOrDefault()?.Token is { Kind: ImapTokenKind.Atom, Text: ['[', .., ']'] code } ? code[1..^1] : null;
+        rest.FirstOrDefault().Token is { Kind: ImapTokenKind.Atom, Text: ['[', .., ']'] code } ? code[1..^1] : null;
 
     /// <summary>The human-readable text after the status word and the code.</summary>
     private static string ResponseText(ImapLine line, int statusIndex)

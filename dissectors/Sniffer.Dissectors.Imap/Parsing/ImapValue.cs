@@ -4,32 +4,38 @@ namespace Sniffer.Dissectors.Imap.Parsing;
 /// A token or a parenthesized list of values: the shape every IMAP data item takes (RFC 9051 §4.4), read from
 /// the flat tokens of a line so FETCH, LIST, STATUS and ENVELOPE can be walked as trees.
 /// </summary>
-public sealed class ImapValue
+/// <remarks>
+/// A struct, held inline in its list's array: a FETCH line of nested ENVELOPE lists has a value per token, and an
+/// object per value was the IMAP dissector's largest allocation. The default value is an absent one (what
+/// <c>ElementAtOrDefault</c> gives past a list's end): no text, no items, neither NIL nor a list.
+/// </remarks>
+public readonly struct ImapValue
 {
-    private ImapValue(ImapToken? token, IReadOnlyList<ImapValue>? items)
-    {
-        Token = token;
-        Items = items ?? [];
-    }
+    private readonly ImapToken _token;
+    private readonly ImapValue[]? _items;
+
+    private ImapValue(ImapToken token) => _token = token;
+
+    private ImapValue(ImapValue[] items) => _items = items;
 
     /// <summary>The token, or null for a list.</summary>
-    public ImapToken? Token { get; }
+    public ImapToken? Token => _items is null ? _token : null;
 
     /// <summary>The members of a list; empty for a token.</summary>
-    public IReadOnlyList<ImapValue> Items { get; }
+    public IReadOnlyList<ImapValue> Items => _items ?? [];
 
-    public bool IsList => Token is null;
+    public bool IsList => _items is not null;
 
-    public bool IsNil => Token is { IsNil: true };
+    public bool IsNil => _items is null && _token.Text is not null && _token.IsNil;
 
     /// <summary>The text of an atom or string, null for NIL or a list.</summary>
-    public string? Text => Token is { } token && !token.IsNil ? token.StringValue : null;
+    public string? Text => _items is null && _token.Text is not null && !_token.IsNil ? _token.StringValue : null;
 
-    public ImapLiteral? Literal => Token?.Literal;
+    public ImapLiteral? Literal => _items is null ? _token.Literal : null;
 
     public long? Number => long.TryParse(Text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long n) ? n : null;
 
-    public ImapValue? ItemAt(int index) => index < Items.Count ? Items[index] : null;
+    public ImapValue? ItemAt(int index) => _items is not null && index < _items.Length ? _items[index] : null;
 
     /// <summary>Values from <paramref name="start"/> to the end of the line; an unmatched ")" ends nothing, an unclosed "(" ends at the line's end.</summary>
     public static IReadOnlyList<ImapValue> Parse(IReadOnlyList<ImapToken> tokens, int start)
@@ -61,14 +67,14 @@ public sealed class ImapValue
                     break;
                 case ImapTokenKind.CloseParen when depth > 0:
                     int first = opened[--depth];
-                    ImapValue list = new(null, stack.AsSpan(first, count - first).ToArray());
+                    ImapValue list = new(stack.AsSpan(first, count - first).ToArray());
                     count = first;
                     Push(ref stack, ref count, ref highWater, list);
                     break;
                 case ImapTokenKind.CloseParen:
                     break;
                 default:
-                    Push(ref stack, ref count, ref highWater, new ImapValue(token, null));
+                    Push(ref stack, ref count, ref highWater, new ImapValue(token));
                     break;
             }
         }
@@ -76,7 +82,7 @@ public sealed class ImapValue
         while (depth > 0)
         {
             int first = opened[--depth];
-            ImapValue list = new(null, stack.AsSpan(first, count - first).ToArray());
+            ImapValue list = new(stack.AsSpan(first, count - first).ToArray());
             count = first;
             Push(ref stack, ref count, ref highWater, list);
         }
@@ -101,5 +107,5 @@ public sealed class ImapValue
         highWater = Math.Max(highWater, count);
     }
 
-    public override string ToString() => IsList ? "(" + string.Join(' ', Items) + ")" : Token!.Value.ToString();
+    public override string ToString() => _items is not null ? "(" + string.Join(' ', _items) + ")" : _token.ToString();
 }
