@@ -17,6 +17,12 @@ public static class SessionStore
     private const string SchemaKey = "schema";
     private const string Application = "sniffer";
 
+    // LiteDB 5.0.21's BsonMapper publishes an entity's mapper before it has filled in the members, so two threads reading
+    // their first stored body at once (the UI and an export, parallel tests) could see it half built: "Collection was
+    // modified" from LiteStorage.FindById. Reading one file description here builds it once, under the type
+    // initializer's lock, before any store opens.
+    static SessionStore() => BsonMapper.Global.ToObject<LiteFileInfo<string>>(new BsonDocument { ["_id"] = "" });
+
     /// <summary>
     /// Opens the file in direct mode — one long-lived instance per process; shared mode reopens the file on
     /// every call and is meant only for several processes, which <see cref="StoreLock"/> excludes.
