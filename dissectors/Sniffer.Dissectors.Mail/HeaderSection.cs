@@ -18,7 +18,7 @@ public static class HeaderSection
     /// continuation line by continuation line too: a 2 MB field of five-byte lines took 15 s. Body lines are not
     /// fields, however they look: an indented listing after an "Example:" line is text.
     /// </summary>
-    public static bool HasOverlongLine(ReadOnlySpan<byte> message)
+    public static bool HasOverlongHeader(ReadOnlySpan<byte> message)
     {
         bool topLevel = true;
         bool inHeaderSection = true;
@@ -40,19 +40,14 @@ public static class HeaderSection
             {
                 if (field >= 0 && (field += length + 1) > MaxLineBytes) return true;
             }
-            else if (inHeaderSection || (maySectionStart && StartsField(line)))
-            {
-                inHeaderSection = true;
-                maySectionStart = false;
-                field = StartsField(line) ? length + 1 : -1;
-            }
             else
             {
+                bool startsField = (inHeaderSection || maySectionStart) && StartsField(line);
                 // RFC 2046 §5.1.1: a part's header section follows its boundary line ("--" boundary). Body text that
                 // begins with "--" starts a section that ends at its first blank line: only its fields are counted.
-                inHeaderSection = line.StartsWith("--"u8);
+                inHeaderSection = inHeaderSection || startsField || line.StartsWith("--"u8);
                 maySectionStart = false;
-                field = -1;
+                field = startsField ? length + 1 : -1;
             }
             if (end < 0) return false;
             message = message[(end + 1)..];
@@ -76,5 +71,5 @@ public static class HeaderSection
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(message.ToArray(), writable: false);
 
-    public static string OverlongLineProblem => $"a header line or folded header field is longer than {MaxLineBytes} bytes: the message was not parsed";
+    public static string OverlongHeaderProblem => $"a header line or folded header field is longer than {MaxLineBytes} bytes: the message was not parsed";
 }

@@ -48,9 +48,9 @@ public sealed class MessageSummary
     public IReadOnlyList<string> Problems { get; init; } = [];
 
     public static MessageSummary Parse(ReadOnlyMemory<byte> message) =>
-        HeaderSection.HasOverlongLine(message.Span) ? Unparsed() : Parse(HeaderSection.OpenRead(message));
+        HeaderSection.HasOverlongHeader(message.Span) ? Unparsed() : Parse(HeaderSection.OpenRead(message));
 
-    private static MessageSummary Unparsed() => new() { Problems = [HeaderSection.OverlongLineProblem] };
+    private static MessageSummary Unparsed() => new() { Problems = [HeaderSection.OverlongHeaderProblem] };
 
     private static MessageSummary Parse(MemoryStream message)
     {

@@ -92,7 +92,7 @@ public class RepeatedWorkTests
         // A field of five-byte continuation lines: none is long, but MimeKit would grow the field line by line.
         string folded = "X-Junk: a\r\n" + string.Concat(Enumerable.Repeat(" bb\r\n", 14_000));
         MessageSummary summary = MessageSummary.Parse(Encoding.ASCII.GetBytes("From: x@example.com\r\n" + before + folded + "Subject: s\r\n\r\nbody\r\n").AsMemory());
-        Assert.Equal([HeaderSection.OverlongLineProblem], summary.Problems);
+        Assert.Equal([HeaderSection.OverlongHeaderProblem], summary.Problems);
     }
 
     [Fact]

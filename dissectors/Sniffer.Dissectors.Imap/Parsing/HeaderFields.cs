@@ -8,7 +8,7 @@ internal sealed record HeaderFields(string? Subject, IReadOnlyList<string> From,
 {
     public static HeaderFields? Read(ReadOnlyMemory<byte> bytes)
     {
-        if (bytes.IsEmpty || HeaderSection.HasOverlongLine(bytes.Span)) return null;
+        if (bytes.IsEmpty || HeaderSection.HasOverlongHeader(bytes.Span)) return null;
         HeaderList headers;
         try
         {

@@ -66,10 +66,7 @@ public readonly struct ImapValue
                     overflowDepth--;
                     break;
                 case ImapTokenKind.CloseParen when depth > 0:
-                    int first = opened[--depth];
-                    ImapValue list = new(stack.AsSpan(first, count - first).ToArray());
-                    count = first;
-                    Push(ref stack, ref count, ref highWater, list);
+                    CloseList(ref stack, ref count, ref highWater, opened[--depth]);
                     break;
                 case ImapTokenKind.CloseParen:
                     break;
@@ -79,13 +76,7 @@ public readonly struct ImapValue
             }
         }
         // Lists never closed end with the line, innermost first.
-        while (depth > 0)
-        {
-            int first = opened[--depth];
-            ImapValue list = new(stack.AsSpan(first, count - first).ToArray());
-            count = first;
-            Push(ref stack, ref count, ref highWater, list);
-        }
+        while (depth > 0) CloseList(ref stack, ref count, ref highWater, opened[--depth]);
         ImapValue[] values = stack.AsSpan(0, count).ToArray();
         // Everything ever pushed goes, not only what is left: a value popped into a list still pointed at its token,
         // and a literal's token at the message it holds.
@@ -99,6 +90,14 @@ public readonly struct ImapValue
     // One per thread: parsing a line never yields to another, and flows are dissected on one worker each.
     [ThreadStatic]
     private static ImapValue[]? ParseStack;
+
+    /// <summary>The members pushed since the list opened at <paramref name="first"/> become one list value in their place.</summary>
+    private static void CloseList(ref ImapValue[] stack, ref int count, ref int highWater, int first)
+    {
+        ImapValue list = new(stack.AsSpan(first, count - first).ToArray());
+        count = first;
+        Push(ref stack, ref count, ref highWater, list);
+    }
 
     private static void Push(ref ImapValue[] stack, ref int count, ref int highWater, ImapValue value)
     {
