@@ -61,12 +61,6 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     // keeps answering "+" must not make the client's lines pile up.
     private const int MaxSaslResponses = 16;
 
-    // Each EXPUNGE renumbers every later message the connection knows of (RFC 9051 §7.5.1), looking at each known
-    // message twice. A client deleting 1,000 messages of a 5,000-message mailbox costs 10 million; a server expunging
-    // message 1 of 100,000 known ones a hundred thousand times would cost 2·10^10 without this bound.
-    private const long MaxRenumberingWork = 20_000_000;
-    private long _renumberingWork;
-
     public ImapStreamDissector(FlowContext flow, IRecordSink sink, DissectorSettings settings, MessageSummaryCache? summaries = null)
     {
         _flow = flow;
@@ -297,7 +291,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 // without waiting would otherwise make every pending command hold a whole message.
                 foreach (ImapValue literal in arguments.Where(a => a.Literal is { Refused: false }))
                 {
-                    OnContent(line, ImapTransferOrigin.Append, tag, command.Mailbox, message: null, "APPEND", literal);
+                    OnContent(line, ImapTransferOrigin.Append, tag, command.Mailbox, message: null, sequenceNumber: null, "APPEND", literal);
                     literal.Literal!.Forget();
                 }
                 break;
@@ -490,7 +484,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 default:
                     if (value.Literal is not null || value.Token?.Kind == ImapTokenKind.Quoted)
                     {
-                        OnContent(line, ImapTransferOrigin.Fetch, owner?.Tag, folder.Name, message, item, value);
+                        OnContent(line, ImapTransferOrigin.Fetch, owner?.Tag, folder.Name, message, sequenceNumber, item, value);
                     }
                     break;
             }
@@ -498,7 +492,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     }
 
     /// <summary>Content of a body section (RFC 9051 §7.5.2 BODY[section]&lt;origin&gt;, RFC822*, BINARY[] of RFC 3516) or an APPEND literal.</summary>
-    private void OnContent(ImapLine line, ImapTransferOrigin origin, string? tag, string? folder, ImapMessageSummary? message, string item, ImapValue value)
+    private void OnContent(ImapLine line, ImapTransferOrigin origin, string? tag, string? folder, ImapMessageSummary? message, long? sequenceNumber, string item, ImapValue value)
     {
         string upper = item.ToUpperInvariant();
         int bracket = upper.IndexOf('[');
@@ -550,7 +544,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
             Origin = origin,
             Tag = tag,
             Folder = folder,
-            SequenceNumber = message?.SequenceNumber,
+            SequenceNumber = sequenceNumber,
             Uid = message?.Uid,
             Item = item,
             WholeMessage = whole,
@@ -774,16 +768,10 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         else ReportLimitOnce($"IDLE {SafeText.Escape(owner.Tag)} received more than {MaxIdleUpdates} updates: the rest are counted, not kept");
     }
 
-    private void Expunge(ImapFolder folder, long number)
+    private static void Expunge(ImapFolder folder, long number)
     {
         if (folder.Exists > 0) folder.Exists--;
-        if (!FollowingSequenceNumbers) return;
-        _renumberingWork += folder.Expunge(number);
-        if (FollowingSequenceNumbers) return;
-        // Numbers no longer followed would attach later FETCH data to the wrong messages: from here on messages are
-        // known by UID only.
-        foreach (ImapFolder known in _folders.Values) known.ForgetSequenceNumbers();
-        ReportLimitOnce($"EXPUNGE responses took more than {MaxRenumberingWork} renumbering steps on one connection: message sequence numbers are no longer followed");
+        folder.Expunge(number);
     }
 
     /// <summary>One anomaly per connection for its limits: a client that hits one hits it on every line after.</summary>
@@ -794,25 +782,18 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         Report(ImapAnomalyKinds.CommandLimit, detail);
     }
 
-    private bool FollowingSequenceNumbers => _renumberingWork <= MaxRenumberingWork;
-
     private ImapMessageSummary MessageOf(ImapFolder folder, long sequenceNumber, long? uid)
     {
         ImapMessageSummary? message = uid is { } known ? folder.FindByUid(known) : null;
-        if (!FollowingSequenceNumbers)
-        {
-            // Messages are known by UID only now: one without cannot be told from the others, so its data go nowhere.
-            return message ?? (uid is null ? new ImapMessageSummary() : Describe(folder, new ImapMessageSummary { Uid = uid }));
-        }
         // The message that holds the number, unless it has another UID: then this one is new and takes the number.
         if (message is null && folder.FindBySequence(sequenceNumber) is { } numbered && (uid is null || numbered.Uid is null)) message = numbered;
-        if (message is null) return Describe(folder, new ImapMessageSummary { SequenceNumber = sequenceNumber, Uid = uid });
+        if (message is null) return Describe(folder, new ImapMessageSummary { Uid = uid }, sequenceNumber);
         folder.Renumber(message, sequenceNumber, uid);
         return message;
     }
 
     /// <summary>A message not known before, kept in its folder while the connection's bound allows.</summary>
-    private ImapMessageSummary Describe(ImapFolder folder, ImapMessageSummary message)
+    private ImapMessageSummary Describe(ImapFolder folder, ImapMessageSummary message, long sequenceNumber)
     {
         if (_messageSummaries == MaxMessageSummaries)
         {
@@ -821,7 +802,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
             return message;
         }
         _messageSummaries++;
-        folder.Add(message);
+        folder.Add(message, sequenceNumber);
         return message;
     }
 

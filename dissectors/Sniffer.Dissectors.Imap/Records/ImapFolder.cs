@@ -35,30 +35,26 @@ public sealed class ImapFolder
     // scanning all those before it: n²/2 comparisons, minutes of CPU for a 100,000-message mailbox.
     private readonly Dictionary<long, ImapMessageSummary> _byUid = [];
 
-    // A sequence number names one message at a time (RFC 9051 §2.3.1.2): the one the server last gave it to.
-    private readonly Dictionary<long, ImapMessageSummary> _bySequence = [];
+    private readonly MessageNumbers _numbers = new();
 
     /// <summary>The first message (in the order they became known) with <paramref name="uid"/>.</summary>
     internal ImapMessageSummary? FindByUid(long uid) => _byUid.GetValueOrDefault(uid);
 
     /// <summary>The message now numbered <paramref name="sequenceNumber"/>.</summary>
-    internal ImapMessageSummary? FindBySequence(long sequenceNumber) => _bySequence.GetValueOrDefault(sequenceNumber);
+    internal ImapMessageSummary? FindBySequence(long sequenceNumber) => _numbers.Find(sequenceNumber);
 
-    internal void Add(ImapMessageSummary message)
+    /// <summary>A message the client learnt of, numbered <paramref name="sequenceNumber"/> when the server said so.</summary>
+    internal void Add(ImapMessageSummary message, long? sequenceNumber)
     {
         _messages.Add(message);
         if (message.Uid is { } uid) _byUid.TryAdd(uid, message);
-        if (message.SequenceNumber is { } number)
-        {
-            message.SequenceNumber = null;
-            TakeNumber(message, number);
-        }
+        if (sequenceNumber is { } number) _numbers.Assign(message, number);
     }
 
     /// <summary>Sets what a known message is numbered and, if it had none, its UID.</summary>
     internal void Renumber(ImapMessageSummary message, long sequenceNumber, long? uid)
     {
-        if (message.SequenceNumber != sequenceNumber) TakeNumber(message, sequenceNumber);
+        _numbers.Assign(message, sequenceNumber);
         if (message.Uid is null && uid is { } known)
         {
             message.Uid = known;
@@ -70,62 +66,22 @@ public sealed class ImapFolder
     /// An EXPUNGE of <paramref name="sequenceNumber"/> (RFC 9051 §7.5.1): its message is gone and every later one moves
     /// down by one.
     /// </summary>
-    /// <returns>The messages it looked at: the dissector bounds what one connection may spend on renumbering.</returns>
-    internal int Expunge(long sequenceNumber)
+    internal void Expunge(long sequenceNumber)
     {
-        if (_bySequence.Remove(sequenceNumber, out ImapMessageSummary? gone))
-        {
-            gone.SequenceNumber = null;
-            gone.Expunged = true;
-        }
-        int moved = 0;
-        int visited = _messages.Count;
-        foreach (ImapMessageSummary message in _messages)
-        {
-            if (message.SequenceNumber is { } number && number > sequenceNumber)
-            {
-                // Ascending numbers would overwrite each other's keys: every one moves out first, then back in.
-                _bySequence.Remove(number);
-                message.SequenceNumber = number - 1;
-                moved++;
-            }
-        }
-        if (moved > 0)
-        {
-            visited += _messages.Count;
-            foreach (ImapMessageSummary message in _messages)
-            {
-                if (message.SequenceNumber is { } number && number >= sequenceNumber) _bySequence[number] = message;
-            }
-        }
-        return visited;
-    }
-
-    /// <summary>
-    /// Drops every message's sequence number (UIDs stay): what the dissector does once it stops following renumbering,
-    /// rather than keep numbers it can no longer vouch for.
-    /// </summary>
-    internal void ForgetSequenceNumbers()
-    {
-        foreach (ImapMessageSummary message in _messages) message.SequenceNumber = null;
-        _bySequence.Clear();
-    }
-
-    private void TakeNumber(ImapMessageSummary message, long number)
-    {
-        if (message.SequenceNumber is { } old) _bySequence.Remove(old);
-        // Whoever held the number before has lost it: an EXPUNGE the capture missed, or a server that renumbered.
-        if (_bySequence.TryGetValue(number, out ImapMessageSummary? holder)) holder.SequenceNumber = null;
-        message.SequenceNumber = number;
-        _bySequence[number] = message;
+        if (_numbers.Expunge(sequenceNumber) is { } gone) gone.Expunged = true;
     }
 }
 
 /// <summary>What the client learnt of one message: from FETCH data items and fetched headers.</summary>
 public sealed class ImapMessageSummary
 {
-    /// <summary>The last sequence number the message was known by; null once expunged.</summary>
-    public long? SequenceNumber { get; set; }
+    /// <summary>
+    /// The message's sequence number now; null once expunged, or when another message took the number (RFC 9051
+    /// §2.3.1.2).
+    /// </summary>
+    public long? SequenceNumber => NumberEntry?.Number;
+
+    internal MessageNumbers.Entry? NumberEntry { get; set; }
 
     public long? Uid { get; set; }
 
