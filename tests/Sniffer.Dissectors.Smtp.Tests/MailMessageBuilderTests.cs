@@ -71,6 +71,22 @@ public sealed class MailMessageBuilderTests
         Assert.True(mail.Truncated);
         Assert.Equal(Message.Length, mail.Size);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Message)), mail.Sha256);
+        Assert.Equal(Convert.ToHexStringLower(MD5.HashData(Message)), mail.Md5);
+    }
+
+    [Fact]
+    public void A_message_cut_at_the_cap_in_pieces_has_the_MD5_of_every_byte()
+    {
+        // The MD5 is hashed from the kept bytes at the end unless the cap cut some off: then from the cut on, with the
+        // piece that crosses the cap split between what was kept and what was not.
+        foreach (int piece in new[] { 1, 7, 999, 1000, 1001, 1448 })
+        {
+            using var builder = new MailMessageBuilder(DissectorSettings.Default with { MaxMessageBytes = 1000 }, KeptBytesBudget.Unlimited);
+            foreach (byte[] chunk in Message.Chunk(piece)) builder.Append(chunk);
+            MailMessage cut = builder.Build("smtp", "1", flowId: 1, timeNs: 0, complete: true);
+            Assert.Equal((piece, 1000), (piece, cut.Raw.Length));
+            Assert.Equal((piece, Convert.ToHexStringLower(MD5.HashData(Message))), (piece, cut.Md5));
+        }
     }
 
     [Fact]
@@ -88,6 +104,7 @@ public sealed class MailMessageBuilderTests
         Assert.True(partial.Truncated);
         Assert.Equal(Message.Length, partial.Size);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Message)), partial.Sha256);
+        Assert.Equal(Convert.ToHexStringLower(MD5.HashData(Message)), partial.Md5);
         (string kind, string detail) = starved.Truncation(partial)!.Value;
         Assert.Equal(AnomalyKinds.KeptBytesLimit, kind);
         Assert.StartsWith($"message 2: kept {partial.Raw.Length} of {Message.Length} bytes; ", detail);
@@ -114,6 +131,9 @@ public sealed class MailMessageBuilderTests
         MailMessage other = BuildWhole(Encoding.ASCII.GetBytes("Subject: other\r\n\r\nbody\r\n"), summaries);
         Assert.Same(submitted.Summary, fetched.Summary);
         Assert.Equal("other", other.Summary.Subject);
+        // The MD5 comes with the summary, hashed once when the message was first parsed.
+        Assert.Equal(Convert.ToHexStringLower(MD5.HashData(Message)), fetched.Md5);
+        Assert.Equal(Convert.ToHexStringLower(MD5.HashData("Subject: other\r\n\r\nbody\r\n"u8)), other.Md5);
         Assert.Equal((2, 1), summaries.Counts);
     }
 
