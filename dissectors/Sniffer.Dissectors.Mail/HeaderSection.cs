@@ -18,11 +18,18 @@ public static class HeaderSection
     /// continuation line by continuation line too: a 2 MB field of five-byte lines took 15 s. Body lines are not
     /// fields, however they look: an indented listing after an "Example:" line is text.
     /// </summary>
+    /// <remarks>
+    /// Which lines MimeKit will read as a header section follows from each section's Content-Type: only a multipart's
+    /// boundary lines and a message/* body start one. A Content-Type this cannot judge from its first line (a comment,
+    /// the type on a continuation line) counts as one that may hold sections, so a hostile message cannot hide a field
+    /// from this look that MimeKit would still parse.
+    /// </remarks>
     public static bool HasOverlongHeader(ReadOnlySpan<byte> message)
     {
         bool topLevel = true;
         bool inHeaderSection = true;
-        bool maySectionStart = false; // just after a header section: an attached message's own header may follow
+        bool maySectionStart = false; // just after a header section of a message/* body: its own header may follow
+        BodyKind? declared = null; // what the Content-Type of the header section in progress says its body is
         long field = -1; // bytes of the field in progress, its continuation lines included; -1 when none
         while (!message.IsEmpty)
         {
@@ -32,8 +39,21 @@ public static class HeaderSection
             if (topLevel && length > MaxLineBytes) return true;
             if (line.IsEmpty || line.SequenceEqual("\r"u8))
             {
-                maySectionStart = inHeaderSection;
+                if (inHeaderSection)
+                {
+                    // RFC 2045 §5.2: a message without a Content-Type is text/plain; a part without one may be a
+                    // digest's message/rfc822 (RFC 2046 §5.1.5).
+                    BodyKind body = declared ?? (topLevel ? BodyKind.Leaf : BodyKind.Unknown);
+                    // A single-part message holds no other header section: the rest is body, whatever it looks like.
+                    if (topLevel && body == BodyKind.Leaf) return false;
+                    maySectionStart = body is BodyKind.Message or BodyKind.Unknown;
+                }
+                else
+                {
+                    maySectionStart = false;
+                }
                 inHeaderSection = topLevel = false;
+                declared = null;
                 field = -1;
             }
             else if (inHeaderSection && line[0] is (byte)' ' or (byte)'\t')
@@ -48,11 +68,48 @@ public static class HeaderSection
                 inHeaderSection = inHeaderSection || startsField || line.StartsWith("--"u8);
                 maySectionStart = false;
                 field = startsField ? length + 1 : -1;
+                // Any Content-Type of a section that may hold sections decides for it, whichever MimeKit reads.
+                if (startsField && declared is null or BodyKind.Leaf && ContentTypeOf(line) is { } kind) declared = kind;
             }
             if (end < 0) return false;
             message = message[(end + 1)..];
         }
         return false;
+    }
+
+    /// <summary>What a Content-Type field's first line says its body is; null for any other field.</summary>
+    private static BodyKind? ContentTypeOf(ReadOnlySpan<byte> line)
+    {
+        const string name = "Content-Type:";
+        if (line.Length < name.Length || !System.Text.Ascii.EqualsIgnoreCase(line[..name.Length], name)) return null;
+        ReadOnlySpan<byte> value = line[name.Length..].TrimStart(" \t"u8);
+        int slash = value.IndexOf((byte)'/');
+        if (slash <= 0) return BodyKind.Unknown;
+        ReadOnlySpan<byte> type = value[..slash].TrimEnd(" \t"u8);
+        // RFC 2045 §5.1: type is a token; anything else (a comment, a quoted string) is left to MimeKit to read.
+        if (type.IsEmpty || type.ContainsAnyExcept(TokenBytes)) return BodyKind.Unknown;
+        if (System.Text.Ascii.EqualsIgnoreCase(type, "multipart"u8)) return BodyKind.Multipart;
+        if (System.Text.Ascii.EqualsIgnoreCase(type, "message"u8)) return BodyKind.Message;
+        return BodyKind.Leaf;
+    }
+
+    private static readonly System.Buffers.SearchValues<byte> TokenBytes = System.Buffers.SearchValues.Create(
+        "!#$%&'*+-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
+
+    /// <summary>What a header section's body may hold, as its Content-Type says.</summary>
+    private enum BodyKind
+    {
+        /// <summary>Content only (text/*, image/*…): no header section inside.</summary>
+        Leaf,
+
+        /// <summary>multipart/*: a header section after each boundary line.</summary>
+        Multipart,
+
+        /// <summary>message/*: the attached message's header section first.</summary>
+        Message,
+
+        /// <summary>Not judged from the first line: treated as possibly holding sections.</summary>
+        Unknown,
     }
 
     /// <summary>field-name ":" (RFC 5322 §3.6.8: printable US-ASCII but the colon), looked for near the line's start only.</summary>

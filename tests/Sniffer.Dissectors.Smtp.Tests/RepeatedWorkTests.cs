@@ -95,6 +95,35 @@ public class RepeatedWorkTests
         Assert.Equal([HeaderSection.OverlongHeaderProblem], summary.Problems);
     }
 
+    [Theory]
+    [InlineData("MIME-Version: 1.0\r\nContent-Type: multipart/digest; boundary=b\r\n\r\n--b\r\n\r\n")]
+    [InlineData("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: (attached) message/rfc822\r\n\r\n")]
+    [InlineData("MIME-Version: 1.0\r\nContent-Type:\r\n message/rfc822\r\n\r\n")]
+    public void A_section_whose_type_is_not_plain_from_its_first_line_is_still_looked_at(string before)
+    {
+        // A digest's part without a Content-Type is message/rfc822 (RFC 2046 §5.1.5); a comment before the type or a
+        // type on the continuation line is left to MimeKit to read: each may start an attached message's header.
+        string folded = "X-Junk: a\r\n" + string.Concat(Enumerable.Repeat(" bb\r\n", 14_000));
+        MessageSummary summary = MessageSummary.Parse(Encoding.ASCII.GetBytes("From: x@example.com\r\n" + before + folded + "Subject: s\r\n\r\nbody\r\n").AsMemory());
+        Assert.Equal([HeaderSection.OverlongHeaderProblem], summary.Problems);
+    }
+
+    [Theory]
+    [InlineData("From: x@y\r\nSubject: listing\r\n\r\n")]
+    [InlineData("From: x@y\r\nSubject: listing\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n")]
+    [InlineData("From: x@y\r\nSubject: listing\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: TEXT/plain\r\n\r\n")]
+    public void A_text_body_that_begins_like_a_field_with_a_long_indented_listing_is_parsed(string head)
+    {
+        // Only a message/* body starts with a header section: text that opens with "Note:" is text (RFC 2045 §5.2: no
+        // Content-Type is text/plain), however long the indented lines after it.
+        string listing = "Note: the listing follows\r\n" + string.Concat(Enumerable.Range(1, 4_000).Select(i => $"    line {i} of the listing\r\n"));
+        string tail = head.Contains("--b", StringComparison.Ordinal) ? "--b--\r\n" : "";
+        MessageSummary summary = MessageSummary.Parse(Encoding.ASCII.GetBytes(head + listing + tail).AsMemory());
+        Assert.Empty(summary.Problems);
+        Assert.Equal("listing", summary.Subject);
+        Assert.True(listing.Length > HeaderSection.MaxLineBytes);
+    }
+
     [Fact]
     public void A_folded_field_of_ordinary_length_is_parsed()
     {
