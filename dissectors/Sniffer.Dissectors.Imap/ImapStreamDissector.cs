@@ -728,12 +728,9 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     }
 
     /// <summary>
-    /// Which pending command untagged data belong to: the oldest one of the kinds that ask for it, else the oldest
-    /// pending (data sent while IDLE go to the IDLE). Unsolicited data with nothing pending belong to no command.
-    /// </summary>
-    /// <summary>
     /// The pending command an untagged response of <paramref name="kind"/> answers: the oldest of the commands that ask
-    /// for it, else the oldest pending (an EXISTS or an alert is the server's own news, heard during whatever runs).
+    /// for it, else the oldest pending (an EXISTS or an alert is the server's own news, heard during whatever runs; data
+    /// sent while IDLE go to the IDLE). Unsolicited data with nothing pending belong to no command.
     /// </summary>
     private PendingCommand? Owner(string kind)
     {
