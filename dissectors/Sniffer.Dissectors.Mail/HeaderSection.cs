@@ -69,7 +69,7 @@ public static class HeaderSection
                 maySectionStart = false;
                 field = startsField ? length + 1 : -1;
                 // Any Content-Type of a section that may hold sections decides for it, whichever MimeKit reads.
-                if (startsField && declared is null or BodyKind.Leaf && ContentTypeOf(line) is { } kind) declared = kind;
+                if (startsField && (declared is null or BodyKind.Leaf) && ContentTypeOf(line) is { } kind) declared = kind;
             }
             if (end < 0) return false;
             message = message[(end + 1)..];

@@ -13,7 +13,7 @@ namespace Sniffer.Dissectors.Mail;
 /// <remarks>
 /// SHA-256 is hashed on the way in: it names the message in the summary cache. The MD5 is hashed from the kept bytes
 /// at the end, and only for a message the cache has not seen: most messages of a capture are seen again (fetched over
-/// IMAP after their submission), and MD5 costs about three times a SHA-256 on CPUs with SHA extensions. A message cut
+/// IMAP after their submission), and MD5 costs more than twice a SHA-256 on CPUs with SHA extensions. A message cut
 /// at the cap is MD5-hashed on the way in from the cut on, since its kept bytes are not all it had.
 /// </remarks>
 public sealed class MailMessageBuilder : IDisposable

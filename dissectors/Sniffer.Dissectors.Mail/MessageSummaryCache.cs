@@ -4,9 +4,9 @@ namespace Sniffer.Dissectors.Mail;
 /// Summaries of messages already parsed, by the SHA-256 of their bytes. The same message crosses a capture several
 /// times: submitted over SMTP, relayed, then fetched over IMAP by each of its reader's clients. Parsing it with
 /// MimeKit and hashing its decoded parts is most of what mail analysis costs, and a summary depends on the bytes
-/// alone, so a message seen again takes the summary it had, and its MD5 (which costs about three times its SHA-256,
-/// the key, hashed on the way in). One cache serves every flow of a pipeline, on any
-/// worker thread; it keeps the most recent summaries, oldest out first.
+/// alone, so a message seen again takes the summary it had, and its MD5 (more than twice the cost of its SHA-256, the
+/// key, hashed on the way in). One cache serves every flow of a pipeline, on any worker thread; it keeps the most
+/// recent summaries, oldest out first.
 /// </summary>
 public sealed class MessageSummaryCache
 {
