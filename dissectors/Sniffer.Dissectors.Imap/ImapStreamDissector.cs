@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Sniffer.Core.Dissection;
 using Sniffer.Core.Flows;
@@ -26,7 +27,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private readonly MessageSummaryCache? _summaries;
     private readonly ImapTokenizer _client;
     private readonly ImapTokenizer _server;
-    private readonly List<PendingCommand> _pending = [];
+    private readonly PendingCommands _pending = new();
     private readonly Dictionary<string, ImapFolder> _folders = new(StringComparer.Ordinal);
     private readonly bool[] _resyncing = new bool[2];
     private readonly bool[] _ended = new bool[2];
@@ -179,7 +180,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         _ended[(int)direction] = true;
         _inflated[(int)direction]?.Dispose();
         if (!_ended[0] || !_ended[1]) return;
-        foreach (PendingCommand command in _pending) Emit(command, completion: null);
+        foreach (PendingCommand command in _pending.All) Emit(command, completion: null);
         _pending.Clear();
         _sink.Emit(new ImapSession
         {
@@ -226,9 +227,8 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private void HandleClientLine(ImapLine line)
     {
         // A client line answering a continuation is not a command: a SASL response (RFC 9051 §6.2.2) or IDLE's DONE (RFC 2177 §3).
-        if (_pending.LastOrDefault(p => p.AwaitingClientLine) is { } waiting)
+        if (_pending.TakeClientLineWaiter() is { } waiting)
         {
-            waiting.AwaitingClientLine = false;
             if (waiting.Name == "IDLE")
             {
                 waiting.IdleDoneNs = line.StartNs;
@@ -259,7 +259,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
             argumentsStart = 3;
         }
         IReadOnlyList<ImapValue> arguments = ImapValue.Parse(line.Tokens, argumentsStart);
-        if (_pending.Any(p => p.Tag == tag)) Report(ImapAnomalyKinds.DuplicateTag, $"c→s tag {SafeText.Escape(tag)} reused while pending");
+        if (_pending.HasTag(tag)) Report(ImapAnomalyKinds.DuplicateTag, $"c→s tag {SafeText.Escape(tag)} reused while pending");
         var command = new PendingCommand(++_commandCount, tag, name, arguments, line, _state);
         command.Mailbox = name switch
         {
@@ -301,8 +301,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
             // Every line is matched against the pending commands, so an unbounded list would cost memory and time
             // quadratic in a client that never waits for completions.
             ReportLimitOnce($"more than {MaxPendingCommands} commands awaiting completion: the oldest are recorded without one");
-            Emit(_pending[0], completion: null);
-            _pending.RemoveAt(0);
+            Emit(_pending.TakeOldest(), completion: null);
         }
         _pending.Add(command);
     }
@@ -358,10 +357,10 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private void OnContinuation(ImapLine line)
     {
         // The continuation answers the newest command still waiting on the server (RFC 9051 §7.5).
-        PendingCommand? command = _pending.LastOrDefault();
+        PendingCommand? command = _pending.Newest;
         if (command is null) return;
         command.Continuations++;
-        if (command.Name is "AUTHENTICATE" or "IDLE") command.AwaitingClientLine = true;
+        if (command.Name is "AUTHENTICATE" or "IDLE") _pending.AwaitClientLine(command);
     }
 
     private void OnUntagged(ImapLine line)
@@ -374,7 +373,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
             return;
         }
         string kind = values[0].Text?.ToUpperInvariant() ?? "";
-        PendingCommand? owner = Owner(kind);
+        PendingCommand? owner = _pending.Owner(kind);
         if (owner is not null) Attribute(owner, line);
         switch (kind)
         {
@@ -433,7 +432,7 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
 
     private void OnNumbered(ImapLine line, long number, string kind, IReadOnlyList<ImapValue> values)
     {
-        PendingCommand? owner = Owner(kind);
+        PendingCommand? owner = _pending.Owner(kind);
         if (owner is not null) Attribute(owner, line);
         ImapFolder folder = _selected ??= FolderNamed(UnknownFolder);
         switch (kind)
@@ -613,20 +612,18 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private void OnTagged(ImapLine line)
     {
         string tag = line.Tokens[0].Text;
-        int index = _pending.FindIndex(p => p.Tag == tag);
+        PendingCommand? command = _pending.TakeTagged(tag);
         string status = line.Tokens[1].Text.ToUpperInvariant();
         IReadOnlyList<ImapValue> rest = ImapValue.Parse(line.Tokens, 2);
         if (status == "OK" && ResponseCode(rest) is { } code && code.StartsWith("CAPABILITY ", StringComparison.OrdinalIgnoreCase))
         {
             _capabilities = code[11..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         }
-        if (index < 0)
+        if (command is null)
         {
             Report(ImapAnomalyKinds.UnknownTag, $"s→c {line.Head}");
             return;
         }
-        PendingCommand command = _pending[index];
-        _pending.RemoveAt(index);
         ApplyCompletion(command, status);
         Emit(command, new Completion(status, ResponseCode(rest), ResponseText(line, 2), line.StartNs));
     }
@@ -726,36 +723,6 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         (string? user, string? secret) = SaslCredentials.Read(mechanism, command.SaslResponses);
         return command.Credentials = new ImapCredentials { Mechanism = mechanism, Sasl = true, UserName = user, Secret = Secret(secret) };
     }
-
-    /// <summary>
-    /// The pending command an untagged response of <paramref name="kind"/> answers: the oldest of the commands that ask
-    /// for it, else the oldest pending (an EXISTS or an alert is the server's own news, heard during whatever runs; data
-    /// sent while IDLE go to the IDLE). Unsolicited data with nothing pending belong to no command.
-    /// </summary>
-    private PendingCommand? Owner(string kind)
-    {
-        if (_pending.Count == 0) return null;
-        if (CommandsAnsweredBy.TryGetValue(kind, out string[]? commands))
-        {
-            foreach (PendingCommand pending in _pending)
-            {
-                if (Array.IndexOf(commands, pending.Name) >= 0) return pending;
-            }
-        }
-        return _pending[0];
-    }
-
-    // Looked up once per untagged line: no list of candidates is built per line.
-    private static readonly Dictionary<string, string[]> CommandsAnsweredBy = new(StringComparer.Ordinal)
-    {
-        ["LIST"] = ["LIST", "LSUB"],
-        ["LSUB"] = ["LIST", "LSUB"],
-        ["STATUS"] = ["STATUS"],
-        ["SEARCH"] = ["SEARCH", "UID SEARCH"],
-        ["ESEARCH"] = ["SEARCH", "UID SEARCH"],
-        ["CAPABILITY"] = ["CAPABILITY"],
-        ["FETCH"] = ["FETCH", "UID FETCH", "STORE", "UID STORE"],
-    };
 
     private void Attribute(PendingCommand owner, ImapLine line)
     {
@@ -878,5 +845,121 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         public List<long> SearchResults { get; } = [];
         public List<string> IdleUpdates { get; } = [];
         public long? IdleDoneNs { get; set; }
+    }
+
+    /// <summary>
+    /// The commands awaiting their completion, oldest first, with what every line asks of them at hand: whether a tag
+    /// is pending, which command waits for a client line, which one an untagged response answers. With up to
+    /// <see cref="MaxPendingCommands"/> pending, scanning the list for these cost a thousand comparisons a line.
+    /// </summary>
+    private sealed class PendingCommands
+    {
+        private readonly List<PendingCommand> _commands = [];
+        private readonly Dictionary<string, int> _tags = new(StringComparer.Ordinal);
+        private int _waitingForClientLine;
+
+        // The owner found for the last kind of untagged response asked about. Untagged data come by the thousand for
+        // one command (the answer to FETCH 1:*), and the owner changes only when a command comes or goes.
+        private string? _ownerKind;
+        private PendingCommand? _owner;
+
+        public int Count => _commands.Count;
+
+        public IReadOnlyList<PendingCommand> All => _commands;
+
+        public PendingCommand? Newest => _commands.Count > 0 ? _commands[^1] : null;
+
+        public bool HasTag(string tag) => _tags.ContainsKey(tag);
+
+        public void Add(PendingCommand command)
+        {
+            _commands.Add(command);
+            CollectionsMarshal.GetValueRefOrAddDefault(_tags, command.Tag, out _)++;
+            _ownerKind = null;
+        }
+
+        public PendingCommand TakeOldest() => TakeAt(0);
+
+        /// <summary>The oldest pending command tagged <paramref name="tag"/>, no longer pending; null when none is.</summary>
+        public PendingCommand? TakeTagged(string tag) => HasTag(tag) ? TakeAt(_commands.FindIndex(p => p.Tag == tag)) : null;
+
+        public void Clear()
+        {
+            _commands.Clear();
+            _tags.Clear();
+            _waitingForClientLine = 0;
+            _ownerKind = null;
+        }
+
+        /// <summary>The server sent "+" to <paramref name="command"/>: the client's next line answers it.</summary>
+        public void AwaitClientLine(PendingCommand command)
+        {
+            if (command.AwaitingClientLine) return;
+            command.AwaitingClientLine = true;
+            _waitingForClientLine++;
+        }
+
+        /// <summary>The newest command waiting for a client line, which the line now answers; null when none waits.</summary>
+        public PendingCommand? TakeClientLineWaiter()
+        {
+            if (_waitingForClientLine == 0) return null;
+            for (int i = _commands.Count - 1; i >= 0; i--)
+            {
+                if (!_commands[i].AwaitingClientLine) continue;
+                _commands[i].AwaitingClientLine = false;
+                _waitingForClientLine--;
+                return _commands[i];
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// The pending command an untagged response of <paramref name="kind"/> answers: the oldest of the commands that
+        /// ask for it, else the oldest pending (an EXISTS or an alert is the server's own news, heard during whatever
+        /// runs; data sent while IDLE go to the IDLE). Unsolicited data with nothing pending belong to no command.
+        /// </summary>
+        public PendingCommand? Owner(string kind)
+        {
+            if (_commands.Count == 0) return null;
+            if (_ownerKind == kind) return _owner;
+            PendingCommand owner = _commands[0];
+            if (CommandsAnsweredBy.TryGetValue(kind, out string[]? commands))
+            {
+                foreach (PendingCommand pending in _commands)
+                {
+                    if (Array.IndexOf(commands, pending.Name) < 0) continue;
+                    owner = pending;
+                    break;
+                }
+            }
+            (_ownerKind, _owner) = (kind, owner);
+            return owner;
+        }
+
+        // Looked up once per kind of untagged response: no list of candidates is built per line.
+        private static readonly Dictionary<string, string[]> CommandsAnsweredBy = new(StringComparer.Ordinal)
+        {
+            ["LIST"] = ["LIST", "LSUB"],
+            ["LSUB"] = ["LIST", "LSUB"],
+            ["STATUS"] = ["STATUS"],
+            ["SEARCH"] = ["SEARCH", "UID SEARCH"],
+            ["ESEARCH"] = ["SEARCH", "UID SEARCH"],
+            ["CAPABILITY"] = ["CAPABILITY"],
+            ["FETCH"] = ["FETCH", "UID FETCH", "STORE", "UID STORE"],
+        };
+
+        private PendingCommand TakeAt(int index)
+        {
+            PendingCommand command = _commands[index];
+            _commands.RemoveAt(index);
+            if (--CollectionsMarshal.GetValueRefOrNullRef(_tags, command.Tag) == 0) _tags.Remove(command.Tag);
+            if (command.AwaitingClientLine)
+            {
+                command.AwaitingClientLine = false;
+                _waitingForClientLine--;
+            }
+            _ownerKind = null;
+            return command;
+        }
     }
 }

@@ -27,7 +27,8 @@ namespace Sniffer.Benchmarks;
 /// <item>Mail: a header field folded over 100,000 × scale five-byte lines, parsed as a message summary.</item>
 /// <item>SMTP: a 400 × scale-line EHLO reply arriving a line per segment; 5,000 × scale failed AUTHs each followed by MAIL.</item>
 /// <item>HTTP: a request whose Content-Type has 10,000 × scale parameters without a value.</item>
-/// <item>IMAP: a 30,000 × scale-byte line arriving a byte per segment; 10,000 × scale known messages expunged one EXPUNGE line each.</item>
+/// <item>IMAP: a 30,000 × scale-byte line arriving a byte per segment; 10,000 × scale known messages expunged one EXPUNGE line each;
+/// 20,000 × scale untagged FETCH lines answering a command behind 999 pending ones.</item>
 /// </list>
 /// </summary>
 [MemoryDiagnoser]
@@ -43,6 +44,7 @@ public class HostileInputBenchmarks
     private StreamReplay _valuelessParameters = null!;
     private StreamReplay _longImapLine = null!;
     private StreamReplay _expungeStorm = null!;
+    private StreamReplay _untaggedBehindPending = null!;
     private readonly CountingSink _sink = new();
     private long _flowId;
 
@@ -105,6 +107,18 @@ public class HostileInputBenchmarks
                 (Direction.ServerToClient, Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("* 1 EXPUNGE\r\n", messages)) + "a3 OK done\r\n")),
             ], serverPort: 143);
         Check(_expungeStorm, new ImapDissectorFactory(), records => records.OfType<ImapSession>().Single().Folders.Single().Messages.Count == messages);
+
+        // 999 pipelined NOOPs the server leaves unanswered, then a FETCH answered by 20,000 × scale untagged lines:
+        // each line's owner is the FETCH, behind every pending NOOP.
+        int lines = 20_000 * Scale;
+        _untaggedBehindPending = new StreamReplay(
+            [
+                (Direction.ServerToClient, "* OK ready\r\n"u8.ToArray()),
+                (Direction.ClientToServer, Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 999).Select(i => $"n{i} NOOP\r\n")) + "f1 FETCH 1:* (FLAGS)\r\n")),
+                (Direction.ServerToClient, Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, lines).Select(i => $"* {i} FETCH (FLAGS (\\Seen))\r\n")) + "f1 OK done\r\n")),
+            ], serverPort: 143);
+        Check(_untaggedBehindPending, new ImapDissectorFactory(),
+            records => records.OfType<ImapCommandRecord>().Single(c => c.Tag == "f1").UntaggedResponses == lines);
     }
 
     [Benchmark]
@@ -134,6 +148,9 @@ public class HostileInputBenchmarks
 
     [Benchmark]
     public long ImapExpungeStorm() => Play(_expungeStorm, new ImapDissectorFactory());
+
+    [Benchmark]
+    public long ImapUntaggedLinesBehindPendingCommands() => Play(_untaggedBehindPending, new ImapDissectorFactory());
 
     private long Play(StreamReplay connection, IDissectorFactory factory, DissectorSettings? settings = null)
     {

@@ -381,6 +381,38 @@ public class GapAndLimitTests
     }
 
     [Fact]
+    public void Untagged_data_go_to_the_command_that_asked_until_it_completes_then_to_the_oldest_pending()
+    {
+        // The owner of a kind of untagged response is remembered between lines, and must be forgotten when a command
+        // completes: the second FETCH line belongs to a1, the oldest command still pending (RFC 9051 §7.5).
+        var driver = new ConversationDriver().Server(Opening)
+            .Client("a1 NOOP\r\na2 FETCH 1 (FLAGS)\r\n")
+            .Server("* 1 FETCH (FLAGS ())\r\n* 1 FETCH (FLAGS ())\r\na2 OK done\r\n* 2 FETCH (FLAGS (\\Seen))\r\na1 OK done\r\n")
+            .EndBoth();
+
+        Assert.Equal([("a2", "FETCH", 2), ("a1", "NOOP", 1)],
+            driver.Records<ImapCommandRecord>().Select(c => (c.Tag, c.Command, c.UntaggedResponses)));
+    }
+
+    [Fact]
+    public void Data_behind_a_thousand_pending_commands_find_their_owner_and_tags_stay_counted()
+    {
+        string noops = string.Concat(Enumerable.Range(1, 998).Select(i => $"n{i} NOOP\r\n"));
+        var driver = new ConversationDriver().Server(Opening)
+            .Client(noops + "f1 FETCH 1:* (FLAGS)\r\nn5 NOOP\r\n")
+            .Server(string.Concat(Enumerable.Range(1, 3_000).Select(i => $"* {i} FETCH (FLAGS ())\r\n")) + "f1 OK done\r\nn5 OK done\r\nn5 OK done\r\nn5 OK done\r\n")
+            .EndBoth();
+
+        ImapCommandRecord[] commands = driver.Records<ImapCommandRecord>().ToArray();
+        Assert.Equal(3_000, commands.Single(c => c.Tag == "f1").UntaggedResponses);
+        // n5 was pending twice: each completion takes the oldest, the third names no pending command.
+        Assert.Equal(2, commands.Count(c => c.Tag == "n5" && c.Status == "OK"));
+        Assert.Equal(ImapAnomalyKinds.DuplicateTag, Assert.Single(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.DuplicateTag).Kind);
+        Assert.Single(driver.Anomalies, a => a.Kind == ImapAnomalyKinds.UnknownTag);
+        Assert.Equal(1_000, commands.Length);
+    }
+
+    [Fact]
     public void A_message_with_a_new_UID_takes_its_number_from_the_message_that_held_it()
     {
         var driver = SyncedInbox(3)
