@@ -34,6 +34,9 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
     private readonly InflatedDirection?[] _inflated = new InflatedDirection?[2];
     private ImapState _state;
     private ImapFolder? _selected;
+
+    // The last SELECT or EXAMINE sent: pipelined ones complete in any order but run in the order sent.
+    private PendingCommand? _latestOpening;
     private string? _greeting;
     private IReadOnlyList<string> _capabilities = [];
     private string? _user;
@@ -283,7 +286,8 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 break;
             case "SELECT" or "EXAMINE":
                 // The untagged data before the completion describe the mailbox being opened (RFC 9051 §6.3.2).
-                _selected = FolderNamed(command.Mailbox);
+                _selected = command.Opens = FolderNamed(command.Mailbox);
+                _latestOpening = command;
                 break;
             case "APPEND":
                 // The message is the last literal among the arguments (RFC 9051 §6.3.12; MULTIAPPEND, RFC 3502, sends
@@ -646,12 +650,14 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
                 }
                 break;
             case "SELECT" or "EXAMINE":
-                // A failed SELECT leaves no mailbox selected (RFC 9051 §6.3.2).
+                if (ok) command.Opens!.Selected = true;
+                // Only the last one sent decides what is selected now, whichever completes last; a failed SELECT
+                // leaves no mailbox selected (RFC 9051 §6.3.2).
+                if (command != _latestOpening) break;
                 _state = ok ? ImapState.Selected : ImapState.Authenticated;
-                if (ok) _selected!.Selected = true;
-                else _selected = null;
+                _selected = ok ? command.Opens : null;
                 break;
-            case "CLOSE" or "UNSELECT" when ok:
+            case "CLOSE" or "UNSELECT" when ok && (_latestOpening is null || command.Index > _latestOpening.Index):
                 _state = ImapState.Authenticated;
                 _selected = null;
                 break;
@@ -834,6 +840,10 @@ public sealed class ImapStreamDissector : IStreamDissector, IDisposable
         public ImapLine Line { get; } = line;
         public ImapState StateBefore { get; } = stateBefore;
         public string? Mailbox { get; set; }
+
+        /// <summary>The mailbox a SELECT or EXAMINE opens.</summary>
+        public ImapFolder? Opens { get; set; }
+
         public ImapCredentials? Credentials { get; set; }
         public List<string> SaslResponses { get; } = [];
 

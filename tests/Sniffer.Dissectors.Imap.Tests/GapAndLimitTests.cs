@@ -412,6 +412,26 @@ public class GapAndLimitTests
         Assert.Equal(1_000, commands.Length);
     }
 
+    [Theory]
+    [InlineData("a2 NO [NONEXISTENT] no B\r\na1 OK [READ-WRITE] done\r\n", "(unknown)")]
+    [InlineData("a1 OK [READ-WRITE] done\r\na2 NO [NONEXISTENT] no B\r\n", "(unknown)")]
+    [InlineData("a2 OK [READ-WRITE] done\r\na1 OK [READ-WRITE] done\r\n", "B")]
+    public void Pipelined_SELECTs_leave_selected_what_the_last_one_sent_says_whichever_completes_last(string completions, string fetchedInto)
+    {
+        // The server runs them in the order sent (RFC 9051 §5.5): B's outcome stands, and a refused SELECT leaves no
+        // mailbox selected (§6.3.2), so the FETCH after it lands in no known mailbox. A once opened stays marked.
+        var driver = new ConversationDriver().Server(Opening)
+            .Client("a1 SELECT A\r\na2 SELECT B\r\n").Server(completions)
+            .Client("a3 FETCH 1 (FLAGS)\r\n").Server("* 1 FETCH (UID 9 FLAGS ())\r\na3 OK done\r\n")
+            .EndBoth();
+
+        IReadOnlyList<ImapFolder> folders = driver.Records<ImapSession>().Single().Folders;
+        Assert.True(folders.Single(f => f.Name == "A").Selected);
+        Assert.Equal(fetchedInto == "B", folders.Single(f => f.Name == "B").Selected);
+        Assert.Equal(9L, Assert.Single(folders.Single(f => f.Name == fetchedInto).Messages).Uid);
+        Assert.Equal(3, driver.Records<ImapCommandRecord>().Count());
+    }
+
     [Fact]
     public void A_message_with_a_new_UID_takes_its_number_from_the_message_that_held_it()
     {
