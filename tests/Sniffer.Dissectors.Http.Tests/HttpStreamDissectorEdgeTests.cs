@@ -149,12 +149,16 @@ public class HttpStreamDissectorEdgeTests
         Assert.Contains(driver.Anomalies, a => a.Kind == HttpAnomalyKinds.LenientSyntax && a.Detail.Contains("EmptyLineBeforeStartLine"));
     }
 
-    [Fact]
-    public void CorruptGzipIsReportedAndTheFramingHolds()
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    // BrotliStream reports corrupt data with an InvalidOperationException, not the InvalidDataException of the others.
+    [InlineData("br")]
+    public void CorruptCodedDataIsReportedAndTheFramingHolds(string coding)
     {
         var driver = new ConversationDriver()
             .Client("GET / HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n")
-            .Server("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 12\r\n\r\nnot gzipped!")
+            .Server($"HTTP/1.1 200 OK\r\nContent-Encoding: {coding}\r\nContent-Length: 12\r\n\r\n\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff")
             .Server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
 
         HttpBody body = driver.Transactions[0].Response!.Body!;

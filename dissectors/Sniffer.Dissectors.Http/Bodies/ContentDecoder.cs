@@ -42,7 +42,19 @@ internal sealed class ContentDecoder : IDisposable
 
     /// <summary>Reads decoded bytes into <paramref name="output"/>; 0 means more coded bytes are needed (or the coded stream ended).</summary>
     /// <exception cref="InvalidDataException">The coded bytes are corrupt.</exception>
-    public int Read(Span<byte> output) => _decoder?.Read(output) ?? 0;
+    public int Read(Span<byte> output)
+    {
+        try
+        {
+            return _decoder?.Read(output) ?? 0;
+        }
+        catch (InvalidOperationException brotli) when (_decoder is BrotliStream)
+        {
+            // BrotliStream says corrupt data with InvalidOperationException ("Decoder ran into invalid data"), where
+            // the deflate family throws InvalidDataException: one exception for every coding's corrupt bytes.
+            throw new InvalidDataException(brotli.Message, brotli);
+        }
+    }
 
     public void Dispose()
     {
