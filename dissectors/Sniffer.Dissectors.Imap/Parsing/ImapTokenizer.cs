@@ -115,18 +115,13 @@ public sealed class ImapTokenizer
                 default:
                 {
                     long start = reader.Consumed;
-                    // The bytes of a physical line are offered again with each segment until its LF comes: only those
-                    // not searched before are (Kestrel's "examined"), so a 64 KB line sent a byte per segment costs
-                    // 64 KB of searching, not 2 GB.
                     ReadOnlySequence<byte> unread = reader.UnreadSequence;
-                    SequencePosition? lf = _examined < unread.Length ? unread.Slice(_examined).PositionOf(LF) : null;
+                    SequencePosition? lf = LineSearch.FindLineFeed(unread, ref _examined);
                     if (lf is null)
                     {
-                        _examined = unread.Length;
                         if (unread.Length <= _maxLineBytes) return ImapReadStatus.NeedMoreData;
                         return TooLong(atLineStart: false);
                     }
-                    _examined = 0;
                     ReadOnlySequence<byte> physical = unread.Slice(0, lf.Value);
                     reader.Advance(physical.Length + 1);
                     bool first = _line is null;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Sniffer.Core.IO;
 
 namespace Sniffer.Dissectors.Smtp.Parsing;
 
@@ -27,21 +28,18 @@ internal static class SmtpLines
     }
 
     /// <param name="examined">
-    /// Bytes at the reader known to hold no LF, from an earlier call offered the same unconsumed line (Kestrel's
-    /// "examined"): the line is searched from there, so a line sent a byte per segment is searched once, not once per
-    /// segment. Set to what was searched when the line is incomplete, to 0 when it is complete.
+    /// Bytes of the unconsumed line already searched for its LF by an earlier call (<see cref="LineSearch.FindLineFeed"/>),
+    /// so a line sent a byte per segment is searched once, not once per segment.
     /// </param>
     public static SmtpParseStatus TryRead(ref SequenceReader<byte> reader, int maxLineBytes, out ReadOnlySequence<byte> line, ref long examined)
     {
         ReadOnlySequence<byte> unread = reader.UnreadSequence;
-        SequencePosition? lf = examined < unread.Length ? unread.Slice(examined).PositionOf((byte)'\n') : null;
+        SequencePosition? lf = LineSearch.FindLineFeed(unread, ref examined);
         if (lf is null)
         {
             line = default;
-            examined = unread.Length;
             return unread.Length > maxLineBytes ? SmtpParseStatus.LineTooLong : SmtpParseStatus.NeedMoreData;
         }
-        examined = 0;
         line = unread.Slice(0, lf.Value);
         if (line.Length > maxLineBytes) return SmtpParseStatus.LineTooLong;
         reader.Advance(line.Length + 1);
